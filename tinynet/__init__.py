@@ -1,0 +1,1 @@
+"""tinynet: a from-scratch deep-learning framework that teaches weight initialization."""
