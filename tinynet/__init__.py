@@ -1,1 +1,31 @@
-"""tinynet: a from-scratch deep-learning framework that teaches weight initialization."""
+"""tinynet: a from-scratch deep-learning framework that teaches weight initialization.
+
+    import tinynet as tn
+    from tinynet import nn, init, optim, data
+
+Read it bottom-up, as the lessons do: ``kernels`` (numba matmul and random numbers),
+``init`` (the initializer catalogue), ``tensor``/``functional`` (autograd), ``nn``,
+``optim``, ``train``, ``diagnostics``, ``lab``.
+"""
+from . import kernels
+from .autograd import no_grad
+from .dtypes import get_default_dtype, set_default_dtype
+from .tensor import Tensor, tensor
+from . import functional
+from .gradcheck import GradcheckError, GradcheckReport, gradcheck
+from . import init, nn, optim, data
+from .checkpoint import load, save
+
+__version__ = "0.1.0"
+
+
+def manual_seed(seed):
+    """Seed every tinynet random stream: initializers without a seed, Dropout masks."""
+    return kernels.random.manual_seed(seed)
+
+
+__all__ = [
+    "Tensor", "tensor", "no_grad", "manual_seed", "gradcheck", "GradcheckError", "GradcheckReport",
+    "set_default_dtype", "get_default_dtype", "save", "load", "kernels", "functional", "init",
+    "nn", "optim", "data",
+]

@@ -1,0 +1,85 @@
+"""Dense: the fully connected layer, ``a = activation(x @ W + b)``.
+
+The kernel W has shape (fan_in, fan_out), as in Keras and in the textbook derivation:
+with Z = X·W + b, backprop gives dW = Xᵀ·dZ, db = Σ_rows dZ and dX = dZ·Wᵀ. (PyTorch
+stores the transpose, (out, in), and computes x·Wᵀ; the math is the same.)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import functional as F
+from .. import init
+from ..dtypes import get_default_dtype
+from .layers import get_activation
+from .module import Module, Parameter
+
+
+class Dense(Module):
+    """A fully connected layer.
+
+    >>> layer = Dense(784, 256, activation="relu", kernel_initializer="he_normal")
+    >>> layer.kernel.shape, layer.bias.shape
+    ((784, 256), (256,))
+
+    ``kernel_initializer`` and ``bias_initializer`` accept anything ``init.get`` does:
+    a Keras name, an Initializer, or a config dict. ``dtype`` defaults to tinynet's
+    default dtype at construction time.
+    """
+
+    def __init__(self, in_features, out_features, activation=None,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 use_bias=True, dtype=None, name=None):
+        for label, n in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(n, (int, np.integer)) or n <= 0:
+                raise ValueError(f"Dense: {label} must be a positive integer, got {n!r}")
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.name = name
+        self.activation_name = activation if isinstance(activation, str) or activation is None else None
+        self.activation = get_activation(activation)
+        self.kernel_initializer = init.get(kernel_initializer)
+        self.bias_initializer = init.get(bias_initializer)
+        self.kernel = Parameter(self.kernel_initializer((self.in_features, self.out_features), dtype=self.dtype))
+        self.bias = Parameter(self.bias_initializer((self.out_features,), dtype=self.dtype)) if use_bias else None
+        self._forward_hooks = []
+
+    def forward(self, x):
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            got = x.shape[1] if x.ndim == 2 else f"an input of rank {x.ndim}"
+            raise ValueError(
+                f"{self.describe()} expects inputs of shape (batch, {self.in_features}), got "
+                f"{x.shape} ({got} features). Flatten or reshape the input, or build the layer "
+                f"with in_features={x.shape[-1] if x.ndim else '?'}."
+            )
+        z = F.linear(x, self.kernel, self.bias)
+        a = self.activation(z)
+        for hook in list(self._forward_hooks):
+            hook(self, x, z, a)
+        return a
+
+    def register_forward_hook(self, fn):
+        """Call ``fn(layer, x, z, a)`` after each forward: input, pre-activation, output."""
+        self._forward_hooks.append(fn)
+        return _Handle(self._forward_hooks, fn)
+
+    def describe(self):
+        act = f", {self.activation_name}" if self.activation_name else ""
+        where = f" {self.name}" if self.name else ""
+        return f"Dense layer{where} ({self.in_features} -> {self.out_features}{act})"
+
+    def extra_repr(self):
+        act = f", activation={self.activation_name!r}" if self.activation_name else ""
+        return f"{self.in_features}, {self.out_features}{act}"
+
+    def _children(self):  # the activation is part of the layer, not a separate child
+        return iter(())
+
+
+class _Handle:
+    def __init__(self, hooks, fn):
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self):
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
