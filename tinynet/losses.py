@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .autograd import Function
+from .functional import _tensor
+from .tensor import Tensor
 
 
 class CrossEntropy(Function):
@@ -70,9 +72,6 @@ class MSE(Function):
 
 def cross_entropy(logits, labels):
     """Mean softmax cross-entropy of ``logits`` (N, K) against integer ``labels`` (N,)."""
-    from .functional import _tensor
-    from .tensor import Tensor
-
     logits = _tensor(logits)
     labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     if logits.ndim != 2:
@@ -98,8 +97,6 @@ def cross_entropy(logits, labels):
 
 def binary_cross_entropy_with_logits(logits, targets):
     """Mean binary cross-entropy of targets in [0, 1] given logits (same shape)."""
-    from .functional import _tensor
-
     logits = _tensor(logits)
     targets = _tensor(targets, logits)
     if targets.shape != logits.shape:
@@ -112,8 +109,6 @@ def binary_cross_entropy_with_logits(logits, targets):
 
 def mse(prediction, target):
     """Mean squared error over every element."""
-    from .functional import _tensor
-
     prediction = _tensor(prediction)
     target = _tensor(target, prediction)
     if target.shape != prediction.shape:

@@ -1,0 +1,158 @@
+"""Every differentiable operation passes a float64 gradient check on drawn shapes.
+
+CASES maps each registered Function to a way of building inputs and calling it. The test
+``test_every_op_has_a_gradcheck_case`` enumerates ``Function.registry``: an operation added
+to tinynet without a case here fails the suite.
+"""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinynet as tn
+from tinynet import nn
+from tinynet.autograd import Function
+
+F = nn.functional
+
+shapes = st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple)
+
+
+def _broadcast_partner(shape, draw):
+    """A shape that broadcasts against `shape`: some axes set to 1, maybe fewer axes."""
+    mask = draw(st.lists(st.booleans(), min_size=len(shape), max_size=len(shape)))
+    other = tuple(1 if m else n for m, n in zip(mask, shape))
+    drop = draw(st.integers(0, len(other) - 1))
+    return other[drop:]
+
+
+def away_from_zero(rng, shape, low=0.1, high=2.0):
+    """Values with |x| in [low, high]: no kink of relu/abs within the finite-difference step."""
+    return rng.uniform(low, high, shape) * rng.choice([-1.0, 1.0], shape)
+
+
+@st.composite
+def binary_inputs(draw, positive_b=False, positive_a=False):
+    shape = draw(shapes)
+    other = _broadcast_partner(shape, draw)
+    if draw(st.booleans()):
+        shape, other = other, shape
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    a = rng.uniform(0.5, 2.0, shape) if positive_a else away_from_zero(rng, shape)
+    b = rng.uniform(0.5, 2.0, other) if positive_b else away_from_zero(rng, other)
+    return a, b
+
+
+@st.composite
+def unary_input(draw, positive=False):
+    shape = draw(shapes)
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    return rng.uniform(0.2, 2.0, shape) if positive else away_from_zero(rng, shape)
+
+
+@st.composite
+def matmul_inputs(draw):
+    m, k, n = draw(st.integers(1, 5)), draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    kind = draw(st.sampled_from(["2d", "vec-mat", "mat-vec", "batched"]))
+    if kind == "2d":
+        return rng.standard_normal((m, k)), rng.standard_normal((k, n))
+    if kind == "vec-mat":
+        return rng.standard_normal(k), rng.standard_normal((k, n))
+    if kind == "mat-vec":
+        return rng.standard_normal((m, k)), rng.standard_normal(k)
+    return rng.standard_normal((2, m, k)), rng.standard_normal((k, n))
+
+
+@st.composite
+def reduce_inputs(draw):
+    shape = draw(shapes)
+    axis = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
+    keepdims = draw(st.booleans())
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    return rng.standard_normal(shape), axis, keepdims
+
+
+@st.composite
+def logits_and_labels(draw):
+    n, k = draw(st.integers(1, 5)), draw(st.integers(2, 5))
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    return rng.standard_normal((n, k)) * 3, rng.integers(0, k, n)
+
+
+def check(fn, *inputs):
+    report = tn.gradcheck(fn, list(inputs), atol=1e-7, rtol=1e-6)
+    assert report.relative_difference < 1e-7, str(report)
+
+
+CASES = {
+    "Add": (binary_inputs(), lambda a, b: check(lambda x, y: x + y, a, b)),
+    "Sub": (binary_inputs(), lambda a, b: check(lambda x, y: x - y, a, b)),
+    "Mul": (binary_inputs(), lambda a, b: check(lambda x, y: x * y, a, b)),
+    "Div": (binary_inputs(positive_b=True), lambda a, b: check(lambda x, y: x / y, a, b)),
+    "Pow": (binary_inputs(positive_a=True), lambda a, b: check(lambda x, y: x ** y, a, b)),
+    "Neg": (unary_input(), lambda a: check(lambda x: -x, a)),
+    "MatMul": (matmul_inputs(), lambda a, b: check(lambda x, y: x @ y, a, b)),
+    "Linear": (
+        matmul_inputs().filter(lambda ab: ab[0].ndim == 2 and ab[1].ndim == 2),
+        lambda a, b: check(lambda x, w, c: F.linear(x, w, c), a, b, np.linspace(-1, 1, b.shape[1])),
+    ),
+    "Sum": (reduce_inputs(), lambda a, axis, kd: check(lambda x: x.sum(axis=axis, keepdims=kd), a)),
+    "Mean": (reduce_inputs(), lambda a, axis, kd: check(lambda x: x.mean(axis=axis, keepdims=kd), a)),
+    "Reshape": (unary_input(), lambda a: check(lambda x: x.reshape(-1), a)),
+    "Transpose": (unary_input(), lambda a: check(lambda x: x.T * np.arange(1.0, 1 + x.size).reshape(x.T.shape), a)),
+    "Exp": (unary_input(), lambda a: check(lambda x: x.exp(), a)),
+    "Log": (unary_input(positive=True), lambda a: check(lambda x: x.log(), a)),
+    "ReLU": (unary_input(), lambda a: check(lambda x: x.relu(), a)),
+    "LeakyReLU": (unary_input(), lambda a: check(lambda x: x.leaky_relu(0.2), a)),
+    "Tanh": (unary_input(), lambda a: check(lambda x: x.tanh(), a)),
+    "Sigmoid": (unary_input(), lambda a: check(lambda x: x.sigmoid(), a)),
+    "Softsign": (unary_input(), lambda a: check(lambda x: x.softsign(), a)),
+    "LogSoftmax": (reduce_inputs(), lambda a, axis, kd: check(lambda x: x.log_softmax(axis=-1 if axis is None else axis), a)),
+    "CrossEntropy": (logits_and_labels(), lambda z, y: check(lambda x: F.cross_entropy(x, y), z)),
+    "BCEWithLogits": (
+        unary_input(),
+        lambda z: check(lambda x: F.binary_cross_entropy_with_logits(x, (z > 0.5).astype(float)), z * 3),
+    ),
+    "MSE": (binary_inputs().filter(lambda ab: ab[0].shape == ab[1].shape), lambda a, b: check(lambda x: F.mse(x, b), a)),
+}
+
+
+def test_every_op_has_a_gradcheck_case():
+    missing = sorted(set(Function.registry) - set(CASES))
+    assert not missing, f"operations without a gradcheck case in CASES: {missing}"
+
+
+@pytest.mark.parametrize("op", sorted(CASES))
+def test_gradcheck(op):
+    strategy, run = CASES[op]
+
+    @settings(max_examples=25, deadline=None)
+    @given(strategy)
+    def inner(args):
+        run(*args) if isinstance(args, tuple) else run(args)
+
+    inner()
+
+
+def test_gradcheck_catches_a_wrong_backward():
+    class WrongSquare(Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save(a)
+            return a * a
+
+        @staticmethod
+        def backward(ctx, g):
+            (a,) = ctx.saved
+            return (g * a,)  # the factor 2 is missing
+
+    try:
+        x = np.random.default_rng(0).standard_normal((3, 2))
+        with pytest.raises(tn.GradcheckError, match="relative difference"):
+            tn.gradcheck(lambda t: WrongSquare.apply(t), [x])
+        report = tn.gradcheck(lambda t: WrongSquare.apply(t), [x], raise_on_failure=False)
+        assert report.relative_difference > 0.3  # |g - 2g| / (|g| + |2g|) = 1/3
+        assert report.worst_input == 0 and len(report.worst_index) == 2
+    finally:
+        del Function.registry["WrongSquare"]
