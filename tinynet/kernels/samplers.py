@@ -1,0 +1,242 @@
+"""The sampling kernels: uniform, normal, truncated normal from Philox blocks (numba).
+
+The public face is :mod:`tinynet.kernels.random`; these kernels fill a flat array and are
+what it calls. Every random number in tinynet (initial weights, dropout masks) comes from
+here.
+
+The addressing scheme: element i of call n depends on (seed, stream, n, i) only
+------------------------------------------------------------------------------
+Call n of the stream (seed, stream) encrypts counters with one Philox4x64-10 key:
+
+    key     = (seed, stream)
+    block j = philox4x64(counter = (j, n, 0, 0), key)      four 64-bit words
+
+Blocks are grouped in *tiles* of ``K = BLOCKS_PER_TILE`` consecutive blocks, seen as a
+matrix with one column per block and one row per *slot*. A block gives 8 float32 slots
+(slot 2w = the high 32 bits of word w, slot 2w + 1 = its low 32 bits) or 4 float64 slots
+(slot w = word w). The output is the tile's slots read row by row:
+
+    element i  ->  tile t = i // (K * slots),  slot = (i % (K * slots)) // K,
+                   block  = t K + i % K
+
+so element i is a fixed function of (seed, stream, n, i). Nothing else enters: not the
+thread, not the chunk, not the sizes of earlier calls. Output is bit-identical for any
+thread count and any chunking, and a chunk starting at element ``offset`` can be computed
+on its own (``fill_*(..., offset)`` exists so that tests can check exactly that). Rows,
+rather than one block after another, make every conversion loop run over contiguous
+memory, where the compiler turns it into SIMD code (8 float32 per instruction).
+
+Samplers
+--------
+uniform   U[0, 1): float32 = (top 24 bits of a 32-bit slot) * 2^-24; float64 = (top 53
+          bits of a word) * 2^-53. 1.0 is never returned. [low, high) is then
+          ``low + (high - low) u``; if rounding lands exactly on ``high``, the largest
+          number below ``high`` is returned instead.
+normal    Box-Muller on one 64-bit word per pair of outputs (float32: word w gives u1 from
+          32 bits and theta from 24 bits, written to slots 2w = r cos theta and 2w + 1 =
+          r sin theta; see :mod:`.boxmuller`; float64: words 2p and 2p + 1 give 53-bit u1
+          and u2, written to slots 2p and 2p + 1). u1 = (k + 1/2) 2^-bits, so |z| stays
+          below sqrt(2 ln 2^(bits+1)): 6.7 for float32, 8.6 for float64; the tails cut off
+          hold 2e-11 and 1e-17 of the probability.
+truncated standard normal conditioned on [a, b], by inverse CDF, one uniform per element:
+          x = Phi^-1(Phi(a) + u (Phi(b) - Phi(a))),   u = (k + 1/2) 2^-bits in (0, 1)
+          (32 bits per float32 slot, 53 per float64 slot). No rejection loop, exact for
+          any interval, far tails included: the caller mirrors an interval with a > 0 to
+          [-b, -a] so Phi is only evaluated where it is small and keeps its digits. The
+          central branch of Phi^-1 (AS 241, |p - 1/2| <= 0.425) is computed for every
+          element in a vectorized loop; the ~11% (for +-2) in the tails are redone by the
+          full :func:`norm_ppf` in a second, scalar pass.
+
+Parallelism: tiles are grouped into tasks of ``TILES_PER_TASK`` tiles run with ``prange``;
+each task has its own scratch buffers and writes a disjoint slice of the output.
+"""
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from .boxmuller import cos_sin_f32, log_f32
+from .normal_cdf import _A, _B, _horner7, norm_ppf
+from .philox import philox4x64
+
+BLOCKS_PER_TILE = 128                  # K: 1024 float32 or 512 float64 values per tile
+TILES_PER_TASK = 16                    # one parallel task: 16384 float32 values
+K = BLOCKS_PER_TILE
+TWO_PI = 2.0 * math.pi
+_ZERO = np.uint64(0)
+_S8 = np.uint64(8)
+_S11 = np.uint64(11)
+_S32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_F32_2M24 = np.float32(2.0 ** -24)
+_2M32 = 2.0 ** -32
+_2M53 = 2.0 ** -53
+
+
+# --------------------------------------------------------------------------- shared steps
+@njit(cache=True)
+def philox_tile(tile, call, rk, words):
+    """words[w, j] = word w of block (tile K + j) of call ``call``: one column per block."""
+    w0, w1, w2, w3 = words[0], words[1], words[2], words[3]
+    base = tile * K
+    for j in range(K):
+        x0, x1, x2, x3 = philox4x64(np.uint64(base + j), call, _ZERO, _ZERO, rk)
+        w0[j] = x0
+        w1[j] = x1
+        w2[j] = x2
+        w3[j] = x3
+
+
+@njit(cache=True)
+def slots32(words, out_bits):
+    """The 8 32-bit slots of each block as uint64 rows: slot 2w = high half of word w."""
+    for w in range(4):
+        for j in range(K):
+            out_bits[2 * w, j] = words[w, j] >> _S32
+            out_bits[2 * w + 1, j] = words[w, j] & _LOW32
+
+
+@njit(cache=True, inline="always")
+def _tasks(offset, n, per_tile):
+    """First tile, one-past-last tile and task count covering elements [offset, offset + n)."""
+    first = offset // per_tile
+    end = (offset + n + per_tile - 1) // per_tile
+    return first, end, (end - first + TILES_PER_TASK - 1) // TILES_PER_TASK
+
+
+@njit(cache=True, inline="always")
+def _copy_tile(out, values, start):
+    """out[start : start + len(values)] = values, keeping only the part inside ``out``."""
+    lo = max(start, 0)
+    hi = min(start + values.size, out.size)
+    if lo < hi:
+        out[lo:hi] = values[lo - start:hi - start]
+
+
+# --------------------------------------------------------------------------- uniform
+@njit(parallel=True, cache=True)
+def _uniform_f32(out, rk, call, offset, low, scale, high, top):
+    first, end, tasks = _tasks(offset, out.size, 8 * K)
+    lo32, scale32 = np.float32(low), np.float32(scale)
+    for t in prange(tasks):
+        words = np.empty((4, K), np.uint64)
+        bits = np.empty((8, K), np.uint64)
+        values = np.empty(8 * K, np.float32)
+        for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
+            philox_tile(tile, call, rk, words)
+            slots32(words, bits)
+            flat = bits.reshape(8 * K)
+            for i in range(8 * K):
+                v = lo32 + scale32 * (np.float32(flat[i] >> _S8) * _F32_2M24)
+                values[i] = top if v >= high else v
+            _copy_tile(out, values, tile * 8 * K - offset)
+
+
+@njit(parallel=True, cache=True)
+def _uniform_f64(out, rk, call, offset, low, scale, high, top):
+    first, end, tasks = _tasks(offset, out.size, 4 * K)
+    for t in prange(tasks):
+        words = np.empty((4, K), np.uint64)
+        values = np.empty(4 * K, np.float64)
+        for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
+            philox_tile(tile, call, rk, words)
+            flat = words.reshape(4 * K)
+            for i in range(4 * K):
+                v = low + scale * (np.float64(flat[i] >> _S11) * _2M53)
+                values[i] = top if v >= high else v
+            _copy_tile(out, values, tile * 4 * K - offset)
+
+
+# --------------------------------------------------------------------------- normal
+@njit(parallel=True, cache=True)
+def _normal_f32(out, rk, call, offset, mean, std):
+    first, end, tasks = _tasks(offset, out.size, 8 * K)
+    m, s = np.float32(mean), np.float32(std)
+    for t in prange(tasks):
+        words = np.empty((4, K), np.uint64)
+        u1 = np.empty(4 * K, np.float32)              # one (u1, theta) per word
+        log_u1 = np.empty(4 * K, np.float32)
+        exponent = np.empty(4 * K, np.int32)
+        values = np.empty((8, K), np.float32)
+        for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
+            philox_tile(tile, call, rk, words)
+            flat = words.reshape(4 * K)
+            for i in range(4 * K):                     # u1 = (k + 1/2) 2^-32 from the high half
+                u1[i] = np.float32((np.float64(flat[i] >> _S32) + 0.5) * _2M32)
+            log_f32(u1, u1.view(np.int32), exponent, log_u1)
+            for w in range(4):
+                for j in range(K):
+                    r = np.float32(math.sqrt(np.float32(-2.0) * log_u1[w * K + j]))
+                    c, sn = cos_sin_f32((words[w, j] & _LOW32) >> _S8)
+                    values[2 * w, j] = m + s * (r * c)
+                    values[2 * w + 1, j] = m + s * (r * sn)
+            _copy_tile(out, values.reshape(8 * K), tile * 8 * K - offset)
+
+
+@njit(parallel=True, cache=True)
+def _normal_f64(out, rk, call, offset, mean, std):
+    first, end, tasks = _tasks(offset, out.size, 4 * K)
+    for t in prange(tasks):
+        words = np.empty((4, K), np.uint64)
+        values = np.empty((4, K), np.float64)
+        for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
+            philox_tile(tile, call, rk, words)
+            for p in range(2):
+                for j in range(K):
+                    r = math.sqrt(-2.0 * math.log((np.float64(words[2 * p, j] >> _S11) + 0.5) * _2M53))
+                    theta = TWO_PI * (np.float64(words[2 * p + 1, j] >> _S11) * _2M53)
+                    values[2 * p, j] = mean + std * (r * math.cos(theta))
+                    values[2 * p + 1, j] = mean + std * (r * math.sin(theta))
+            _copy_tile(out, values.reshape(4 * K), tile * 4 * K - offset)
+
+
+# --------------------------------------------------------------------------- truncated normal
+@njit(cache=True)
+def truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x):
+    """x[i] = sign * clamp(Phi^-1(p_low + u[i] p_width), lo, hi), in two passes."""
+    n = u.size
+    for i in range(n):                      # pass 1, vectorized: AS 241's central branch
+        q = (p_low + u[i] * p_width) - 0.5
+        r = 0.180625 - q * q
+        x[i] = q * _horner7(_A, r) / _horner7(_B, r)
+    for i in range(n):                      # pass 2, scalar: redo the tails, clamp, sign
+        p = p_low + u[i] * p_width
+        v = x[i] if abs(p - 0.5) <= 0.425 else norm_ppf(p)
+        x[i] = sign * min(max(v, lo), hi)
+
+
+@njit(parallel=True, cache=True)
+def _truncated_f32(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, out_hi):
+    first, end, tasks = _tasks(offset, out.size, 8 * K)
+    for t in prange(tasks):
+        words = np.empty((4, K), np.uint64)
+        bits = np.empty((8, K), np.uint64)
+        u = np.empty(8 * K, np.float64)
+        x = np.empty(8 * K, np.float64)
+        values = np.empty(8 * K, np.float32)
+        for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
+            philox_tile(tile, call, rk, words)
+            slots32(words, bits)
+            flat = bits.reshape(8 * K)
+            for i in range(8 * K):
+                u[i] = (np.float64(flat[i]) + 0.5) * _2M32
+            truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x)
+            for i in range(8 * K):
+                values[i] = min(max(np.float32(x[i]), out_lo), out_hi)
+            _copy_tile(out, values, tile * 8 * K - offset)
+
+
+@njit(parallel=True, cache=True)
+def _truncated_f64(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, out_hi):
+    first, end, tasks = _tasks(offset, out.size, 4 * K)
+    for t in prange(tasks):
+        words = np.empty((4, K), np.uint64)
+        u = np.empty(4 * K, np.float64)
+        x = np.empty(4 * K, np.float64)
+        for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
+            philox_tile(tile, call, rk, words)
+            flat = words.reshape(4 * K)
+            for i in range(4 * K):
+                u[i] = (np.float64(flat[i] >> _S11) + 0.5) * _2M53
+            truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x)
+            _copy_tile(out, x, tile * 4 * K - offset)
