@@ -1,0 +1,58 @@
+"""tinynet.kernels.random gives the same bytes on 1 thread, on 2 threads, and without JIT."""
+import hashlib
+import os
+import subprocess
+import sys
+
+import numba
+import numpy as np
+import pytest
+
+from tinynet.kernels import random as tr
+
+# Each draw spans several parallel tasks, so the threads really do split the work.
+SCRIPT = """
+import hashlib, sys
+import numpy as np
+from tinynet.kernels import random as tr
+n = int(sys.argv[1])
+g = tr.Generator(2024, stream=3)
+h = hashlib.sha256()
+for dt in (np.float32, np.float64):
+    h.update(g.uniform(n, dtype=dt).tobytes())
+    h.update(g.normal(n, mean=1.0, std=2.0, dtype=dt).tobytes())
+    h.update(g.truncated_normal(n, dtype=dt).tobytes())
+    h.update(g.truncated_normal(n, a=4.0, b=float("inf"), dtype=dt).tobytes())
+print(h.hexdigest())
+"""
+
+
+def _digest_here(n):
+    g = tr.Generator(2024, stream=3)
+    h = hashlib.sha256()
+    for dt in (np.float32, np.float64):
+        h.update(g.uniform(n, dtype=dt).tobytes())
+        h.update(g.normal(n, mean=1.0, std=2.0, dtype=dt).tobytes())
+        h.update(g.truncated_normal(n, dtype=dt).tobytes())
+        h.update(g.truncated_normal(n, a=4.0, b=float("inf"), dtype=dt).tobytes())
+    return h.hexdigest()
+
+
+def _digest_in_subprocess(n, **env):
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(n)], capture_output=True, text=True,
+                         env={**os.environ, **env}, timeout=600)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+@pytest.mark.slow
+def test_same_bytes_with_one_thread_as_with_all_threads():
+    n = 300_000
+    assert numba.get_num_threads() >= 1
+    assert _digest_in_subprocess(n, NUMBA_NUM_THREADS="1") == _digest_here(n)
+
+
+@pytest.mark.slow
+def test_same_bytes_without_jit():
+    n = 1500                                    # plain Python is slow; two tiles are enough
+    assert _digest_in_subprocess(n, NUMBA_DISABLE_JIT="1") == _digest_here(n)
