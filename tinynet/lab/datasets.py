@@ -1,0 +1,72 @@
+"""The data a comparison trains on: a small synthetic set (no download) or real images.
+
+Inputs are standardized, because the variance arguments behind LeCun, Glorot and He
+assume zero-mean inputs of unit variance: synthetic sets per feature, images with one
+mean and one std over all pixels (per-pixel statistics would blow up the nearly constant
+border pixels). Statistics come from the training split only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import data
+from .errors import LabError
+
+#: sizes of the synthetic sets: big enough to measure, small enough for full-batch steps
+SYNTHETIC_TRAIN, SYNTHETIC_TEST = 600, 300
+
+
+@dataclass
+class Dataset:
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    classes: int
+
+    def describe(self):
+        return (f"{self.name}: {len(self.x_train)} train / {len(self.x_test)} test examples, "
+                f"{self.x_train.shape[1]} features, {self.classes} classes")
+
+
+def _synthetic(name, seed):
+    n = SYNTHETIC_TRAIN + SYNTHETIC_TEST
+    makers = {
+        "spirals": lambda: data.spirals(n, classes=3, seed=seed),
+        "circles": lambda: data.circles(n, noise=0.05, seed=seed),
+        "moons": lambda: data.moons(n, seed=seed),
+        "blobs": lambda: data.blobs(n, seed=seed),
+        "xor": lambda: data.xor(n, seed=seed),
+    }
+    x, y = makers[name]()
+    order = np.random.default_rng(seed).permutation(len(x))
+    x, y = np.asarray(x, dtype=np.float64)[order], np.asarray(y).astype(np.int64)[order]
+    return x[:SYNTHETIC_TRAIN], y[:SYNTHETIC_TRAIN], x[SYNTHETIC_TRAIN:], y[SYNTHETIC_TRAIN:]
+
+
+def _images(name):
+    loader = data.load_fashion_mnist if name == "fashion-mnist" else data.load_mnist
+    try:
+        (x_tr, y_tr), (x_te, y_te) = loader()
+    except (OSError, ValueError, RuntimeError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise LabError(f"could not load {name}: {first}") from None
+    return data.prepare_images(x_tr), y_tr.astype(np.int64), data.prepare_images(x_te), y_te.astype(np.int64)
+
+
+def load(name, dtype=np.float64, seed=0):
+    """The standardized data set ``name`` as a :class:`Dataset` in ``dtype``."""
+    if name in ("fashion-mnist", "mnist"):
+        x_tr, y_tr, x_te, y_te = _images(name)
+        mean, std = float(x_tr.mean()), float(x_tr.std()) or 1.0
+        x_tr, x_te = (x_tr - mean) / std, (x_te - mean) / std
+    else:
+        x_tr, y_tr, x_te, y_te = _synthetic(name, seed)
+        mean, std = x_tr.mean(axis=0), x_tr.std(axis=0)
+        std[std == 0] = 1.0
+        x_tr, x_te = (x_tr - mean) / std, (x_te - mean) / std
+    classes = int(max(y_tr.max(), y_te.max())) + 1
+    return Dataset(name, x_tr.astype(dtype), y_tr, x_te.astype(dtype), y_te, classes)

@@ -1,0 +1,128 @@
+"""One training run per (scheme, seed), and the comparison that loops over them.
+
+Every run builds the same MLP -- ``depth`` hidden Dense layers of ``width`` units with the
+chosen activation, then a linear Dense layer to K logits (the softmax lives in the
+cross-entropy loss) -- puts the scheme on *every* kernel (biases start at zero), measures
+the network at initialization on a training batch, trains it with the same optimizer,
+steps and batches, and measures it again.
+"""
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+import numpy as np
+
+from .. import init, nn, optim
+from .. import manual_seed
+from ..autograd import no_grad
+from ..diagnostics import dead_fraction, distinct_units, layer_statistics
+from ..train import evaluate, fit
+from .verdict import verdict
+
+#: examples used to measure the network at initialization (and for LSUV)
+MEASURE_BATCH = 512
+
+
+def build_model(config, n_in, classes, scheme, seed, x_measure):
+    """The MLP of ``config`` with ``scheme`` on every kernel, seeded by ``seed``."""
+    manual_seed(seed)
+    kernel = scheme.initializer()
+    dtype = config.np_dtype
+    layers = [nn.Dense(n_in if i == 0 else config.width, config.width, activation=config.activation,
+                       kernel_initializer=kernel, dtype=dtype) for i in range(config.depth)]
+    layers.append(nn.Dense(config.width, classes, kernel_initializer=kernel, dtype=dtype))
+    model = nn.Sequential(*layers)
+    if scheme.data_dependent:
+        init.lsuv(model, x_measure)
+    return model
+
+
+def _hidden_z(model, x):
+    """Pre-activations of every hidden layer on ``x`` (no graph), for dead-unit counting."""
+    seen = []
+    layers = model.dense_layers()[:-1]
+    handles = [layer.register_forward_hook(lambda layer, i, z, a: seen.append(z.data)) for layer in layers]
+    try:
+        with no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return seen
+
+
+def run_one(config, dataset, scheme, seed, keep_samples=0, on_step=None):
+    """Train one model; a dict of every measurement (plain Python types, JSON-ready)."""
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(len(dataset.x_train), size=min(MEASURE_BATCH, len(dataset.x_train)), replace=False)
+    xm, ym = dataset.x_train[pick], dataset.y_train[pick]
+    model = build_model(config, dataset.x_train.shape[1], dataset.classes, scheme, seed, xm)
+    with np.errstate(all="ignore"):
+        at_init = layer_statistics(model, xm, ym, lr=config.lr, samples=keep_samples, seed=seed)
+        initial_loss, _ = evaluate(model, dataset.x_train, dataset.y_train)
+
+    opt = optim.get(config.optimizer, model.parameters(), config.lr)
+    with np.errstate(all="ignore"):  # overflow is a measured outcome here (explodes), not an accident
+        history = fit(model, dataset.x_train, dataset.y_train, opt, epochs=config.epochs or 1,
+                      steps=config.steps, batch_size=config.batch_size, seed=seed, progress=False,
+                      on_step=on_step, stop_on_divergence=False)
+    curve = [float(v) for v in history.step_loss]
+    diverged = bool(curve) and not math.isfinite(curve[-1])
+    with np.errstate(all="ignore"):
+        train_loss, train_acc = evaluate(model, dataset.x_train, dataset.y_train)
+        _, test_acc = evaluate(model, dataset.x_test, dataset.y_test)
+        hidden_z = _hidden_z(model, dataset.x_train)
+    threshold = config.threshold if config.threshold is not None else 0.5 * math.log(dataset.classes)
+    result = {
+        "scheme": scheme.label,
+        "seed": seed,
+        "initial_loss": initial_loss,
+        "final_train_loss": train_loss,
+        "train_accuracy": train_acc,
+        "test_accuracy": test_acc,
+        "threshold": threshold,
+        "steps_to_threshold": history.steps_to(threshold),
+        "diverged": diverged,
+        "distinct_units": [distinct_units(layer.kernel.data) for layer in model.dense_layers()[:-1]],
+        "dead_fraction": float(np.mean([dead_fraction(z) for z in hidden_z])),
+        "seconds": history.seconds,
+        "init_layers": [s.as_dict() for s in at_init],
+        "loss_curve": curve,
+    }
+    result["verdict"], result["reason"] = verdict(result)
+    samples = [s.samples for s in at_init[:-1]] if keep_samples else None
+    return result, samples
+
+
+class Progress:
+    """``[ 5/33] he_normal  seed 1  step 120/300  loss 0.4321`` on one refreshed line of
+    stderr when it is a terminal; one line per finished run otherwise."""
+
+    def __init__(self, total_runs, steps_per_run, enabled=True, stream=None):
+        self.total, self.steps, self.enabled = total_runs, steps_per_run, enabled
+        self.stream = stream or sys.stderr
+        self.live = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.last = 0.0
+        self.run, self.label = 0, ""
+
+    def start(self, label):
+        self.run += 1
+        self.label = label
+
+    def step(self, step, loss):
+        now = time.perf_counter()
+        if self.live and now - self.last > 0.1:
+            self.last = now
+            self.stream.write(f"\r  [{self.run:>3}/{self.total}] {self.label:<32} step {step + 1:>5}/{self.steps}"
+                              f"  loss {loss:9.4g}   ")
+            self.stream.flush()
+
+    def finish(self, result):
+        if not self.enabled:
+            return
+        line = (f"  [{self.run:>3}/{self.total}] {self.label:<32} loss {result['final_train_loss']:9.4g}  "
+                f"test acc {result['test_accuracy']:.3f}  {result['verdict']}")
+        self.stream.write(("\r" if self.live else "") + line + " " * 12 + "\n")
+        self.stream.flush()

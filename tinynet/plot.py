@@ -1,0 +1,187 @@
+"""Figures for the lab and the lessons: headless (Agg backend), written as PNG, atomically.
+
+- ``loss_curves``: training loss per step of several runs on one plot (log scale);
+- ``depth_profile``: activation std and back-propagated gradient std layer by layer at
+  initialization, one line per scheme (how the signal vanishes or explodes with depth);
+- ``activation_histograms``: the distribution of each hidden layer's activations at
+  initialization, in the style of Glorot & Bengio (2010), figures 6 and 7;
+- ``save(fig, path)``: write a figure without ever leaving a half-written file.
+"""
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display needed: tinynet draws into files
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+_STYLES = ["-", "--", ":", "-."]
+
+
+def _color(i, n):
+    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
+    return cmap(i % cmap.N)
+
+
+def _style(i):
+    return _STYLES[(i // 10) % len(_STYLES)]
+
+
+def save(fig, path, dpi=110):
+    """Write ``fig`` to ``path`` (PNG unless the suffix says otherwise) through a temporary
+    file in the same directory and an atomic rename, then close the figure."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    suffix = os.path.splitext(path)[1] or ".png"
+    fd, tmp = tempfile.mkstemp(prefix=".tinynet-", suffix=suffix, dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            fig.savefig(f, format=suffix.lstrip(".").lower(), dpi=dpi, bbox_inches="tight")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    finally:
+        plt.close(fig)
+    return path
+
+
+def _as_runs(curve):
+    """A list of per-step values, or a list of such lists (one per seed) -> 2-D array padded with nan."""
+    curve = list(curve)
+    runs = curve if curve and np.ndim(curve[0]) == 1 else [curve]
+    length = max((len(r) for r in runs), default=0)
+    out = np.full((len(runs), length), np.nan)
+    for i, r in enumerate(runs):
+        r = np.asarray(r, dtype=np.float64)
+        out[i, :len(r)] = np.where(np.isfinite(r), r, np.nan)
+    return out
+
+
+def loss_curves(histories, path, title="Training loss", threshold=None, reference=None,
+                xlabel="step", ylabel="training loss (cross-entropy)", log=True, ceiling="auto"):
+    """One line per entry of ``histories`` (name -> per-step losses, or a list of such lists,
+    one per seed: drawn as the median with a band from the lowest to the highest seed).
+    ``threshold`` and ``reference`` (e.g. ln K, the loss of a uniform guess) are drawn as
+    labelled horizontal lines. Non-finite losses (a diverged run) end the line.
+    ``ceiling`` caps the y axis ("auto": 10 x ``reference`` when given; None: no cap)."""
+    if ceiling == "auto":
+        ceiling = 10 * reference if reference else None
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    n = len(histories)
+    for i, (name, curve) in enumerate(histories.items()):
+        runs = _as_runs(curve)
+        if runs.size == 0:
+            continue
+        steps = np.arange(runs.shape[1])
+        with warnings.catch_warnings():  # an all-nan column (every seed diverged) is expected
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mid = np.nanmedian(runs, axis=0)
+            lo, hi = np.nanmin(runs, axis=0), np.nanmax(runs, axis=0)
+        ax.plot(steps, mid, _style(i), color=_color(i, n), lw=1.8, label=name)
+        if runs.shape[0] > 1:
+            ax.fill_between(steps, lo, hi, color=_color(i, n), alpha=0.12, lw=0)
+    if reference is not None:
+        ax.axhline(reference, color="0.3", lw=1, ls=(0, (6, 3)), label=f"ln K = {reference:.3f} (uniform guess)")
+    if threshold is not None:
+        ax.axhline(threshold, color="0.55", lw=1, ls=":", label=f"threshold {threshold:.3g}")
+    if log:
+        ax.set_yscale("log")
+    if ceiling is not None:  # exploding runs would squash every other line into the bottom edge
+        bottom, top = ax.get_ylim()
+        if top > ceiling:
+            ax.set_ylim(bottom, ceiling)
+            ax.text(0.99, 0.98, "runs above the top edge exploded", transform=ax.transAxes,
+                    ha="right", va="top", fontsize=8, color="0.35")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
+    return save(fig, path)
+
+
+def depth_profile(stats, path, title="Signal across depth at initialization"):
+    """Two panels, layer index on x: activation std (forward) and gradient std dL/dz
+    (backward), log scale, one line per scheme. ``stats`` maps a name to a dict with lists
+    ``"act_std"`` and ``"grad_std"`` (one value per hidden layer; None/0 are skipped)."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+    n = len(stats)
+    panels = (("act_std", "activation std (forward)"), ("grad_std", "gradient std dL/dz (backward)"))
+    for ax, (key, label) in zip(axes, panels):
+        for i, (name, s) in enumerate(stats.items()):
+            values = np.array([np.nan if v is None else v for v in s.get(key, [])], dtype=np.float64)
+            values[~(values > 0) | ~np.isfinite(values)] = np.nan  # log scale: zeros cannot be drawn
+            layers = np.arange(1, len(values) + 1)
+            ax.plot(layers, values, _style(i), marker="o", ms=4, color=_color(i, n), label=name)
+        ax.set_yscale("log")
+        ax.set_xlabel("hidden layer (1 = nearest the input)")
+        ax.set_ylabel(label)
+        ax.set_title(label)
+        ax.grid(True, alpha=0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    axes[1].legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
+    fig.suptitle(title + " (schemes with all-zero values have no points)")
+    return save(fig, path)
+
+
+def _bins(arrays, count=60):
+    values = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.zeros(0)
+    values = values[np.isfinite(values)]
+    lo, hi = (np.percentile(values, [0.5, 99.5]) if values.size else (0.0, 0.0))
+    if not hi > lo:
+        lo, hi = lo - 1.0, hi + 1.0
+    return np.linspace(lo, hi, count + 1)
+
+
+def activation_histograms(samples, path, title="Activation values per hidden layer at initialization",
+                          xlabel="activation value", drop_zeros=True):
+    """Histograms (as normalized step lines, one per layer) of activation values.
+
+    ``samples`` is either a list of arrays (one per layer: a single panel) or a dict
+    name -> list of arrays (one panel per name, e.g. per scheme). Each panel spans the
+    0.5-99.5 percentiles of its own values, so a vanishing scheme's narrow spike and an
+    exploding scheme's wide spread are both visible; read the x axis. With ``drop_zeros``
+    a layer whose values are more than 5 % exactly 0 (ReLU) is drawn without them, and the
+    legend says how many there were."""
+    panels = samples if isinstance(samples, dict) else {"": samples}
+    n = len(panels)
+    cols = min(n, 3)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.6 * rows), squeeze=False)
+    for ax, (name, layers) in zip(axes.ravel(), panels.items()):
+        layers = [np.asarray(a, dtype=np.float64).ravel() for a in layers]
+        bins = _bins([a[a != 0] if drop_zeros else a for a in layers])
+        for j, values in enumerate(layers):
+            values = values[np.isfinite(values)]
+            label = f"layer {j + 1}"
+            zero = float(np.mean(values == 0)) if values.size else 0.0
+            if drop_zeros and zero > 0.05:  # a ReLU's spike at 0 would hide the rest of the shape
+                values = values[values != 0]
+                label += f" ({100 * zero:.0f}% exactly 0, not drawn)"
+            if values.size:
+                hist, edges = np.histogram(np.clip(values, bins[0], bins[-1]), bins=bins)
+                ax.step(edges[:-1], hist / values.size, where="post", lw=1.4, label=label,
+                        color=plt.get_cmap("viridis")(j / max(len(layers) - 1, 1)))
+            else:
+                ax.plot([], [], color=plt.get_cmap("viridis")(j / max(len(layers) - 1, 1)), label=label)
+        ax.set_title(name or title, fontsize=10)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("fraction of drawn values")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7, frameon=False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    if panels.keys() != {""}:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return save(fig, path)
+
+
+__all__ = ["save", "loss_curves", "depth_profile", "activation_histograms"]
