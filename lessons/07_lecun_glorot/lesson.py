@@ -1,0 +1,158 @@
+# %% [markdown]
+# # Lesson 7 — LeCun and Glorot
+#
+# Glorot & Bengio (2010), figures 6–7, at initialization: a 5-layer tanh MLP with 1000
+# units per layer, fed real images (Fashion-MNIST pixels in [0, 1], as their Shapeset
+# images). The "standard" init U[−1/√n, 1/√n] has Var(W) = 1/(3n): every layer shrinks the
+# activations by about 1/√3 going forward and the gradients by the same going backward.
+# The "normalized" init (glorot_uniform) has Var(W) = 2/(n_in + n_out) and keeps both.
+# Run: `python lesson.py` (about 10 s). Figures go to ./out/ or $TINYNET_OUT.
+
+# %%
+import os
+from pathlib import Path
+
+import numpy as np
+
+import tinynet as tn
+from tinynet import data, init, nn
+
+HERE = Path(__file__).resolve().parent
+OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))
+
+
+# %% The two initializations of the paper
+def standard_uniform(fan_in):
+    """Glorot & Bengio's eq. (1), the heuristic of the time: W ~ U[-1/√n, 1/√n], n = fan_in.
+
+    Var = limit²/3 = 1/(3n): a third of what keeps the variance (lesson 6: gain 1/√3).
+    """
+    limit = 1.0 / np.sqrt(fan_in)
+    return init.RandomUniform(minval=-limit, maxval=limit)
+
+
+def build_tanh_mlp(scheme, in_features=784, width=1000, depth=5, classes=10):
+    """``depth`` tanh layers of ``width`` and a linear softmax layer; biases zero."""
+    layers, fan_in = [], in_features
+    for _ in range(depth):
+        kernel = standard_uniform(fan_in) if scheme == "standard" else "glorot_uniform"
+        layers.append(nn.Dense(fan_in, width, activation="tanh", kernel_initializer=kernel,
+                               dtype=np.float64))
+        fan_in = width
+    layers.append(nn.Dense(fan_in, classes, kernel_initializer="glorot_uniform", dtype=np.float64))
+    return nn.Sequential(*layers)
+
+
+# %% What we measure: forward activations, back-propagated gradients, layer Jacobians
+def measure_at_init(model, x, y, jacobian_samples=1):
+    """One forward and backward pass of the cross-entropy on (x, y).
+
+    Per hidden layer: std of the activations a, std of the back-propagated gradient
+    dL/dz (z the pre-activation, as the paper's ∂Cost/∂s), and the mean singular value of
+    the layer-to-layer Jacobian ∂a_{l+1}/∂a_l = diag(1 - a_{l+1}²) · W_{l+1}ᵀ at one input.
+    """
+    hidden = model.dense_layers()[:-1]
+    acts, grads = {}, {}
+
+    def hook(layer, inputs, z, a, i=None):
+        acts[i] = a.data
+        z.register_hook(lambda g: grads.__setitem__(i, np.asarray(g)))
+
+    handles = [layer.register_forward_hook(lambda l, xi, z, a, i=i: hook(l, xi, z, a, i))
+               for i, layer in enumerate(hidden)]
+    loss = nn.functional.cross_entropy(model(x), y)
+    loss.backward()
+    for handle in handles:
+        handle.remove()
+    model.zero_grad()
+
+    singular = []  # jacobian_samples=0 skips the SVDs (the slowest part: 1000 x 1000 each)
+    for i in range(1, len(hidden) if jacobian_samples else 1):
+        means = []
+        for s in range(jacobian_samples):
+            derivative = 1.0 - acts[i][s] ** 2                     # tanh' at layer i+1
+            jacobian = derivative[:, None] * hidden[i].kernel.data.T
+            means.append(np.linalg.svd(jacobian, compute_uv=False).mean())
+        singular.append(float(np.mean(means)))
+    act_std = [float(acts[i].std()) for i in range(len(hidden))]
+    grad_std = [float(grads[i].std()) for i in range(len(hidden))]
+    return {"act_std": act_std, "grad_std": grad_std,
+            "act_ratio": act_std[-1] / act_std[0],          # layer 5 / layer 1
+            "grad_ratio": grad_std[0] / grad_std[-1],       # layer 1 / layer 5
+            "mean_singular": float(np.mean(singular)) if singular else None,
+            "singular_per_layer": singular,
+            "acts": [acts[i].ravel()[:20000] for i in range(len(hidden))],
+            "grads": [grads[i].ravel()[:20000] for i in range(len(hidden))]}
+
+
+def load_images(n=500):
+    """The first ``n`` Fashion-MNIST training images as float64 pixels in [0, 1]."""
+    (x_train, y_train), _ = data.load_fashion_mnist()
+    return data.prepare_images(x_train[:n]).astype(np.float64), np.asarray(y_train[:n])
+
+
+def glorot_experiment(seed=0, n=500, width=1000, depth=5, jacobian_samples=1):
+    x, y = load_images(n)
+    results = {}
+    for scheme in ("standard", "normalized"):
+        tn.manual_seed(seed)
+        model = build_tanh_mlp(scheme, x.shape[1], width, depth)
+        results[scheme] = measure_at_init(model, x, y, jacobian_samples)
+    return results
+
+
+# %% Figures in the style of the paper's figures 6 and 7
+def save_figures(results, out=OUT):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    for key, title, name in (("acts", "activation values", "07_activation_histograms.png"),
+                             ("grads", "back-propagated gradients dL/dz", "07_gradient_histograms.png")):
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=False)
+        for ax, scheme in zip(axes, ("standard", "normalized")):
+            for i, values in enumerate(results[scheme][key]):
+                if key == "acts":
+                    ax.hist(values, bins=np.linspace(-1, 1, 81), histtype="step", density=True,
+                            label=f"layer {i + 1}")
+                else:
+                    limit = 4 * np.abs(results["normalized"][key][-1]).std()
+                    ax.hist(np.clip(values, -limit, limit), bins=81, histtype="step", density=True,
+                            label=f"layer {i + 1}")
+            ax.set_title(f"{scheme} init: {title}")
+            ax.set_xlabel("value")
+            ax.set_ylabel("density")
+            ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(out / name, dpi=110)
+        plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for scheme in ("standard", "normalized"):
+        ax.semilogy(range(1, 6), results[scheme]["act_std"], "o-", label=f"{scheme}: activation std")
+        ax.semilogy(range(1, 6), results[scheme]["grad_std"], "s--", label=f"{scheme}: gradient std")
+    ax.set_xlabel("layer")
+    ax.set_ylabel("std (log scale)")
+    ax.set_title("5 × 1000 tanh MLP at init")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out / "07_std_per_layer.png", dpi=110)
+    plt.close(fig)
+
+
+# %% Run everything
+def main():
+    results = glorot_experiment()
+    for scheme, r in results.items():
+        print(f"{scheme:10s} activation std per layer {np.round(r['act_std'], 3)}  "
+              f"ratio layer5/layer1 {r['act_ratio']:.3f}")
+        print(f"{'':10s} gradient std per layer   {np.array2string(np.array(r['grad_std']), precision=2)}  "
+              f"ratio layer1/layer5 {r['grad_ratio']:.3f}")
+        print(f"{'':10s} mean singular value of the layer Jacobians {r['mean_singular']:.3f}")
+    save_figures(results)
+    print(f"figures written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
