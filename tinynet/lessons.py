@@ -1,0 +1,286 @@
+"""The lesson runner behind ``tinynet lessons``, ``tinynet lesson N`` and ``tinynet check N``.
+
+A lesson is a folder ``lessons/NN_short_name/`` holding README.md (the math), lesson.py
+(the experiment), exercises.py (your stubs) and test_exercises.py (the grader). The grader
+defines ``EXERCISES = {name: check}``; each ``check(impl)`` receives a module that holds
+the exercise functions and raises AssertionError with a specific message when one is
+wrong. Grading here means: load *your* exercises.py by its file path, call every check on
+it, and report each exercise as
+
+    passed | failed: <what is wrong> | not implemented yet
+
+never with a traceback: a stub still raising NotImplementedError is "not implemented
+yet", a wrong answer is the grader's message, and a crash in your code is reported as the
+error and the line of exercises.py where it happened.
+
+Where the lessons folder is found, in order: ``$TINYNET_LESSONS``; the repository next to
+the installed package (``Path(tinynet.__file__).resolve().parents[1] / "lessons"``, which
+is where an editable install lives); ``./lessons``.
+
+Exit codes: 0 all good; 1 some exercise is not passing (or the lesson script failed);
+2 a usage error (no such lesson, no lessons folder).
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import itertools
+import os
+import re
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+USAGE_ERROR = 2
+PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented yet"
+_FOLDER = re.compile(r"^(\d{2})_([A-Za-z0-9_]+)$")
+_unique = itertools.count()
+
+
+class LessonError(Exception):
+    """A usage mistake: no lessons folder, no such lesson, a grader that cannot load."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: int
+    name: str
+    path: Path
+
+    @property
+    def title(self):
+        """The first Markdown heading of the lesson's README, else its folder name."""
+        readme = self.path / "README.md"
+        if readme.is_file():
+            for line in readme.read_text(encoding="utf-8").splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+        return self.name.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Result:
+    exercise: str
+    status: str          # PASSED, FAILED or NOT_IMPLEMENTED
+    message: str = ""
+
+    def line(self):
+        if self.status == FAILED and self.message:
+            detail = f": {self.message}"
+        elif self.status == NOT_IMPLEMENTED and self.message.startswith("hint"):
+            detail = f" ({self.message})"
+        else:
+            detail = ""
+        return f"  {self.exercise:<24} {self.status}{detail}"
+
+
+# --------------------------------------------------------------------------- finding lessons
+def lessons_root():
+    """The lessons folder (see the module docstring for the search order)."""
+    candidates = []
+    env = os.environ.get("TINYNET_LESSONS")
+    if env:
+        candidates.append(("$TINYNET_LESSONS", Path(env)))
+    import tinynet
+    candidates.append(("next to the installed package", Path(tinynet.__file__).resolve().parents[1] / "lessons"))
+    candidates.append(("the current folder", Path.cwd() / "lessons"))
+    for _, path in candidates:
+        if path.is_dir() and any(_FOLDER.match(p.name) for p in path.iterdir() if p.is_dir()):
+            return path
+    looked = "; ".join(f"{where}: {path}" for where, path in candidates)
+    raise LessonError(
+        f"no lessons folder found (looked in {looked}). Run tinynet from a clone of the "
+        "repository (git clone, then pip install -e .), or set TINYNET_LESSONS to the "
+        "folder that holds 01_autograd, 02_dense_backprop, ...")
+
+
+def discover(root=None):
+    """Every lesson folder under ``root``, in order of its number."""
+    root = Path(root) if root is not None else lessons_root()
+    found = []
+    for path in root.iterdir():
+        match = _FOLDER.match(path.name)
+        if path.is_dir() and match:
+            found.append(Lesson(int(match.group(1)), match.group(2), path))
+    return sorted(found, key=lambda lesson: lesson.number)
+
+
+def find_lesson(n, root=None):
+    lessons = discover(root)
+    for lesson in lessons:
+        if lesson.number == n:
+            return lesson
+    numbers = ", ".join(str(lesson.number) for lesson in lessons) or "none"
+    raise LessonError(f"there is no lesson {n}; the lessons are {numbers} (see `tinynet lessons`)")
+
+
+# --------------------------------------------------------------------------- loading by path
+def load_module(path, label):
+    """Import the Python file ``path`` under a unique module name.
+
+    Every lesson has an exercises.py and a test_exercises.py; loading them by path under
+    distinct names keeps lesson 3's file from shadowing lesson 2's.
+    """
+    path = Path(path)
+    name = f"tinynet_lessons_{label}_{next(_unique)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module      # dataclasses and pickling look modules up here
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def load_grader(lesson):
+    """The lesson's test_exercises.py module; it must define EXERCISES."""
+    path = lesson.path / "test_exercises.py"
+    if not path.is_file():
+        raise LessonError(f"lesson {lesson.number} has no grader ({path} is missing)")
+    try:
+        grader = load_module(path, f"{lesson.number:02d}_grader")
+    except ImportError as error:
+        raise LessonError(f"the grader of lesson {lesson.number} needs {error.name or error}; "
+                          "install the test extra: pip install -e '.[test]'") from None
+    if not isinstance(getattr(grader, "EXERCISES", None), dict):
+        raise LessonError(f"{path} defines no EXERCISES dictionary")
+    return grader
+
+
+# --------------------------------------------------------------------------- grading
+def _where_in(error, path):
+    """' (exercises.py line N: <code>)' for the deepest frame of the error inside ``path``."""
+    path = str(Path(path).resolve())
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if str(Path(frame.filename).resolve()) == path:
+            return f" (exercises.py line {frame.lineno}: {frame.line.strip()})" if frame.line else ""
+    return ""
+
+
+def _first_line(text):
+    text = str(text).strip()
+    return text if text else "(no message)"
+
+
+def run_check(check, impl, source=None):
+    """Grade one exercise: ``check(impl)`` -> a Result, never an exception."""
+    name = getattr(check, "exercise", None) or getattr(check, "__name__", "exercise")
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            check(impl)
+    except NotImplementedError as error:
+        return Result(name, NOT_IMPLEMENTED, _first_line(error))
+    except AssertionError as error:
+        return Result(name, FAILED, _first_line(error))
+    except Exception as error:  # a crash in the learner's code is a failed exercise, in words
+        where = _where_in(error, source) if source else ""
+        return Result(name, FAILED, f"your code raised {type(error).__name__}: {_first_line(error)}{where}")
+    return Result(name, PASSED)
+
+
+def grade(lesson, exercises_path=None):
+    """Grade the learner's exercises (default: the lesson's exercises.py) -> [Result]."""
+    grader = load_grader(lesson)
+    path = Path(exercises_path) if exercises_path is not None else lesson.path / "exercises.py"
+    names = list(grader.EXERCISES)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            impl = load_module(path, f"{lesson.number:02d}_exercises")
+    except FileNotFoundError:
+        return [Result(n, FAILED, f"{path} is missing") for n in names]
+    except Exception as error:  # a syntax error or a failing import in the learner's file
+        where = f" (line {error.lineno})" if isinstance(error, SyntaxError) and error.lineno else ""
+        message = f"exercises.py could not be imported: {type(error).__name__}: {_first_line(error)}{where}"
+        return [Result(n, FAILED, message) for n in names]
+    results = []
+    for name, check in grader.EXERCISES.items():
+        result = run_check(check, impl, source=path)
+        results.append(Result(name, result.status, result.message))
+    return results
+
+
+# --------------------------------------------------------------------------- the three commands
+def check_lesson(n):
+    """``tinynet check N``: grade the learner's exercises.py and print one line per exercise."""
+    try:
+        lesson = find_lesson(n)
+        results = grade(lesson)
+    except LessonError as error:
+        print(f"tinynet: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"Lesson {lesson.number}: {lesson.title}  ({lesson.path / 'exercises.py'})")
+    for result in results:
+        print(result.line())
+    passing = sum(r.status == PASSED for r in results)
+    print(f"{passing}/{len(results)} exercises passing.", end=" ")
+    if passing == len(results):
+        following = [x for x in discover(lesson.path.parent) if x.number > lesson.number]
+        print(f"Well done. Next: lesson {following[0].number} (`tinynet lesson {following[0].number}`)."
+              if following else "Well done: that was the last lesson.")
+        return 0
+    todo = next(r for r in results if r.status != PASSED)
+    print(f"Next: work on {todo.exercise} in exercises.py, then run `tinynet check {lesson.number}` again.")
+    return 1
+
+
+def progress(lesson):
+    """(exercises passing, total) for the learner's exercises.py; (0, 0) if ungradable."""
+    try:
+        results = grade(lesson)
+    except LessonError:
+        return 0, 0
+    return sum(r.status == PASSED for r in results), len(results)
+
+
+def list_lessons():
+    """``tinynet lessons``: every lesson with the learner's progress, and what to do next."""
+    try:
+        lessons = discover()
+    except LessonError as error:
+        print(f"tinynet: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"Lessons in {lessons[0].path.parent if lessons else lessons_root()}:")
+    next_lesson = None
+    for lesson in lessons:
+        done, total = progress(lesson)
+        mark = "done" if total and done == total else f"{done}/{total} exercises passing"
+        print(f"  {lesson.number:>2}. {lesson.title:<48} {mark}")
+        if next_lesson is None and not (total and done == total):
+            next_lesson = lesson
+    if next_lesson is None:
+        print("Every exercise passes. Try your own scheme with `tinynet compare`.")
+    else:
+        n = next_lesson.number
+        print(f"Next: read lessons/{next_lesson.path.name}/README.md, run `tinynet lesson {n}`, "
+              f"fill in its exercises.py and grade it with `tinynet check {n}`.")
+    return 0
+
+
+def run_lesson(n):
+    """``tinynet lesson N``: run lesson.py in a fresh Python, in its own folder."""
+    try:
+        lesson = find_lesson(n)
+    except LessonError as error:
+        print(f"tinynet: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    script = lesson.path / "lesson.py"
+    if not script.is_file():
+        print(f"tinynet: error: lesson {n} has no lesson.py ({script} is missing)", file=sys.stderr)
+        return USAGE_ERROR
+    out = os.environ.get("TINYNET_OUT", str(lesson.path / "out"))
+    print(f"Lesson {lesson.number}: {lesson.title}\nRunning {script} (figures go to {out})\n", flush=True)
+    code = subprocess.run([sys.executable, str(script)], cwd=lesson.path).returncode
+    if code == 0:
+        print(f"\nDone. Read the figures in {out}, then do the exercises: `tinynet check {n}`.")
+    else:
+        print(f"\nlesson.py stopped with exit code {code} (see the messages above).", file=sys.stderr)
+    return 0 if code == 0 else 1
+
+
+__all__ = ["Lesson", "Result", "LessonError", "lessons_root", "discover", "find_lesson", "load_module",
+           "load_grader", "grade", "run_check", "check_lesson", "list_lessons", "run_lesson", "progress"]
