@@ -85,8 +85,12 @@ def sha256_of_content(path):
     return digest.hexdigest()
 
 
-def verify(path, checksum):
-    """Raise :class:`ChecksumError` unless ``path`` matches every digest ``checksum`` records."""
+def verify(path, checksum, name=None):
+    """Raise :class:`ChecksumError` unless ``path`` matches every digest ``checksum`` records.
+
+    ``name`` is what the message calls the file (default: its base name).
+    """
+    name = name or os.path.basename(path)
     found = {}
     if checksum.archive:
         found["archive"] = (sha256_of_file(path), checksum.archive)
@@ -94,11 +98,11 @@ def verify(path, checksum):
         try:
             found["content"] = (sha256_of_content(path), checksum.content)
         except zlib.error as err:
-            raise ChecksumError(f"{path}: cannot decompress to check its content ({err}).") from None
+            raise ChecksumError(f"{name}: cannot decompress to check its content ({err}).") from None
     for kind, (got, expected) in found.items():
         if got != expected.lower():
             raise ChecksumError(
-                f"SHA-256 mismatch ({kind}) for {os.path.basename(path)}: expected {expected}, got {got}. "
+                f"SHA-256 mismatch ({kind}) for {name}: expected {expected}, got {got}. "
                 "The server sent different bytes (a changed mirror, a proxy's error page, a corrupted "
                 "transfer); nothing was kept. Retry, or point TINYNET_DATA_URL at a trusted mirror."
             )
@@ -130,7 +134,7 @@ def fetch(url, destination, checksum, timeout=60.0, quiet=False):
     try:
         with os.fdopen(fd, "wb") as out:
             _stream(url, out, timeout, quiet)
-        verify(tmp, checksum)
+        verify(tmp, checksum, name=url)
         os.replace(tmp, destination)
     except BaseException:
         if os.path.exists(tmp):
