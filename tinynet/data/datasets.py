@@ -161,7 +161,7 @@ def _check_pair(images, labels, paths, dataset, split):
     """Images (N, 28, 28) uint8 and labels (N,) uint8 in range, with the same N."""
     img_path, lab_path = paths
     if images.dtype.name != "uint8" or images.shape[1:] != dataset.image_shape:
-        raise IdxFormatError(f"{img_path}: expected uint8 images of shape (N, 28, 28), "
+        raise IdxFormatError(f"{img_path}: expected uint8 images of shape (N, {', '.join(map(str, dataset.image_shape))}), "
                              f"found {images.dtype} {images.shape}. Is this the right file?")
     if labels.dtype.name != "uint8" or labels.ndim != 1:
         raise IdxFormatError(f"{lab_path}: expected uint8 labels of shape (N,), found {labels.dtype} "
