@@ -42,9 +42,18 @@ def _synthetic(name, seed):
         "xor": lambda: data.xor(n, seed=seed),
     }
     x, y = makers[name]()
-    order = np.random.default_rng(seed).permutation(len(x))
-    x, y = np.asarray(x, dtype=np.float64)[order], np.asarray(y).astype(np.int64)[order]
-    return x[:SYNTHETIC_TRAIN], y[:SYNTHETIC_TRAIN], x[SYNTHETIC_TRAIN:], y[SYNTHETIC_TRAIN:]
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y).astype(np.int64)
+    # a stratified split: each class keeps its share in both halves, so with balanced
+    # classes a network that predicts nothing scores exactly ln K
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for k in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == k))
+        cut = round(len(members) * SYNTHETIC_TRAIN / len(y))
+        train.append(members[:cut])
+        test.append(members[cut:])
+    train, test = rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
+    return x[train], y[train], x[test], y[test]
 
 
 def _images(name):
