@@ -161,3 +161,12 @@ def test_corrupt_gzip_stream(tmp_path):
     flipped[-6] ^= 0xFF  # inside the CRC-32 trailer
     with pytest.raises(IdxFormatError, match=r"corrupt gzip data"):
         read_idx(write_raw(tmp_path, "crc.gz", bytes(flipped)))
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_absurd_dimensions_are_refused_before_allocating(tmp_path, suffix):
+    data = b"\x00\x00\x0e\x03" + struct.pack(">3I", 2**31, 2**31, 2**31) + bytes(64)
+    path = tmp_path / f"huge{suffix}"
+    path.write_bytes(gzip.compress(data) if suffix else data)
+    with pytest.raises(IdxFormatError, match=r"promises 79228162514264337593543950336 bytes"):
+        read_idx(path)

@@ -22,6 +22,7 @@ leaves half a file where a good one was.
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import struct
 import tempfile
@@ -179,20 +180,42 @@ def read_idx(path):
     Every part is checked: the magic zero, the dtype code, the header length, and that the
     payload is exactly ``prod(dims) * itemsize`` bytes. A problem raises
     :class:`IdxFormatError` naming the file and what was expected. The returned array is
-    writable and owns its memory.
+    writable and C-contiguous.
     """
     path = os.fspath(path)
     stream, is_gzip = _open(path)
     try:
         with stream:
             dtype, dims = _parse_header(stream, path)
+            _check_plausible_size(path, is_gzip, 4 + 4 * len(dims), dtype.itemsize * math.prod(dims))
             out = np.empty(dims, dtype=dtype)
             _fill(stream, out, path, is_gzip)
     except (EOFError, zlib.error, gzip.BadGzipFile) as err:
         raise IdxFormatError(f"{path}: corrupt gzip data ({err}). Delete it and fetch it again.") from None
     if dtype.itemsize > 1:
-        out = out.byteswap(inplace=True).view(dtype.newbyteorder("="))
+        out.byteswap(inplace=True)  # big-endian bytes -> machine order, in place
     return out.view(dtype.newbyteorder("="))
+
+
+def _check_plausible_size(path, is_gzip, header_bytes, payload_bytes):
+    """Refuse a header that promises more data than the file can hold, before allocating.
+
+    A raw file must be exactly header + payload. Deflate expands at most 1032:1, so a gzip
+    file of ``c`` bytes cannot unpack to more than ``1032 c``; a corrupt header asking for
+    terabytes is reported instead of exhausting memory.
+    """
+    size = os.path.getsize(path)
+    holds = size - header_bytes
+    if not is_gzip and holds < payload_bytes:
+        raise IdxFormatError(
+            f"{path}: truncated payload: the header promises {payload_bytes} bytes of data, "
+            f"the file holds {holds}. Delete it and fetch it again."
+        )
+    if is_gzip and payload_bytes > 1032 * size:
+        raise IdxFormatError(
+            f"{path}: the header promises {payload_bytes} bytes of data, more than a {size}-byte "
+            "gzip file can hold: the header is corrupt. Delete the file and fetch it again."
+        )
 
 
 def write_idx(path, array, compress=None):
