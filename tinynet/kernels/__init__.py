@@ -1,16 +1,153 @@
-"""PLACEHOLDER backend switch; replaced by the numba matmul kernels."""
+"""tinynet's compute kernels: the matrix products of backprop, and the random streams.
+
+    from tinynet import kernels
+    kernels.matmul(a, b)       # a @ b      a: (m, k)  b: (k, n)
+    kernels.matmul_tn(a, b)    # a.T @ b    a: (k, m)  b: (k, n)   dW = Xᵀ·dZ
+    kernels.matmul_nt(a, b)    # a @ b.T    a: (m, k)  b: (n, k)   dX = dZ·Wᵀ
+    kernels.use("numpy")       # switch backend for the whole process ("numba" is the default)
+    with kernels.using("numba"):
+        ...                    # switch for a block, restored afterwards
+    kernels.backend()          # -> "numba" or "numpy"
+
+Why three products? Backprop through ``Z = X·W`` needs ``dW = Xᵀ·dZ`` and
+``dX = dZ·Wᵀ``. Writing ``X.T @ dZ`` would be correct too; the named variants say which
+operand is read transposed, and the kernels read it through its strides instead of
+building the transposed matrix.
+
+Every product takes two 2-D numpy arrays of the same float dtype (float32 or float64),
+of any strides (slices and transposed views are fine), and returns a new C-contiguous
+array, or writes into ``out=`` (C-contiguous, the result's shape and dtype). Nothing is
+cast: the autograd engine promotes dtypes before it calls here, so a mismatch is a bug
+worth an error.
+
+Backends
+--------
+``"numpy"``  :mod:`.numpy_backend`, numpy's ``matmul`` (BLAS): the reference.
+``"numba"``  :mod:`.matmul`, tinynet's own parallel blocked kernel, with one dispatch
+             rule: a product of at least ``BLAS_MIN_FLOPS`` multiply-adds (m·n·k) goes to
+             BLAS, because on the machines measured in ``benchmarks/RESULTS.md`` (section
+             "matmul") a vendor BLAS with hand-written SIMD assembly stays well ahead of
+             the numba kernel there. Set ``kernels.BLAS_MIN_FLOPS = None`` to run the
+             numba kernel for every shape; the kernels themselves are always callable as
+             ``tinynet.kernels.numba_backend.matmul_numba`` (and ``_tn``/``_nt``).
+
+The attribute ``kernels.matmul`` is the function above; the module that holds the numba
+kernels is ``kernels.numba_backend`` (``from tinynet.kernels.matmul import ...`` also
+works).
+"""
+import contextlib
+
 import numpy as np
 
+from . import matmul as numba_backend
+from . import numpy_backend
 from . import random  # noqa: F401
 
+BACKENDS = ("numba", "numpy")
+BLAS_MIN_FLOPS = None
+"""Products with m·n·k >= this many multiply-adds go to BLAS under the "numba" backend
+(None: never). Chosen from the measurements in benchmarks/RESULTS.md, section "matmul"."""
 
-def matmul(a, b):
-    return a @ b
+_state = {"backend": "numba"}
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def matmul_tn(a, b):
-    return a.T @ b
+# --------------------------------------------------------------------------- backend switch
+def backend():
+    """The name of the backend the products currently run on: "numba" or "numpy"."""
+    return _state["backend"]
 
 
-def matmul_nt(a, b):
-    return a @ b.T
+def use(name):
+    """Run every later product on backend ``name`` ("numba" or "numpy"); returns the old name."""
+    if name not in BACKENDS:
+        raise ValueError(f"unknown kernels backend {name!r}; expected one of {BACKENDS}, "
+                         f"e.g. tinynet.kernels.use(\"numpy\")")
+    previous, _state["backend"] = _state["backend"], name
+    return previous
+
+
+@contextlib.contextmanager
+def using(name):
+    """``with kernels.using("numpy"): ...`` runs the block on that backend, then restores."""
+    previous = use(name)
+    try:
+        yield name
+    finally:
+        _state["backend"] = previous
+
+
+# --------------------------------------------------------------------------- checks
+def _check_operands(product, a, b, inner_a, inner_b):
+    """Raise a clear error unless a, b are 2-D float32/float64 arrays that can be multiplied.
+
+    ``inner_a`` / ``inner_b`` are the axes that are summed over, which differ per product.
+    """
+    for name, x in (("a", a), ("b", b)):
+        if not isinstance(x, np.ndarray):
+            raise TypeError(f"{product}: operand {name} must be a numpy.ndarray, got "
+                            f"{type(x).__name__}; convert it with np.asarray(...) first")
+        if x.ndim != 2:
+            raise ValueError(f"{product}: operands must be 2-D, got a.shape={a.shape} and "
+                             f"b.shape={b.shape}; reshape them, or use numpy.matmul for "
+                             f"batched or 1-D products")
+    if a.dtype not in _FLOAT_DTYPES or a.dtype != b.dtype:
+        raise TypeError(f"{product}: operands must both be float32 or both float64, got "
+                        f"a.dtype={a.dtype} and b.dtype={b.dtype}; cast one with "
+                        f".astype(...) so the dtypes match (nothing is cast silently)")
+    if a.shape[inner_a] != b.shape[inner_b]:
+        raise ValueError(f"{product}: inner dimensions differ: a.shape={a.shape} (axis "
+                         f"{inner_a} is {a.shape[inner_a]}) but b.shape={b.shape} (axis "
+                         f"{inner_b} is {b.shape[inner_b]}); the summed axes must have the "
+                         f"same length")
+
+
+def _output(product, out, shape, dtype):
+    if out is None:
+        return np.empty(shape, dtype)
+    if not isinstance(out, np.ndarray) or out.shape != shape or out.dtype != dtype \
+            or not out.flags.c_contiguous or not out.flags.writeable:
+        got = (f"shape={out.shape}, dtype={out.dtype}, C-contiguous={out.flags.c_contiguous}, "
+               f"writeable={out.flags.writeable}" if isinstance(out, np.ndarray)
+               else type(out).__name__)
+        raise ValueError(f"{product}: out must be a writeable C-contiguous array of shape "
+                         f"{shape} and dtype {dtype}; got {got}. Pass out=None to allocate")
+    return out
+
+
+def _run(product, a, b, out, shape, numba_kernel, numpy_kernel):
+    c = _output(product, out, shape, a.dtype)
+    m, n = shape
+    k = a.shape[0] if product == "matmul_tn" else a.shape[1]
+    if _state["backend"] == "numpy" or (
+            BLAS_MIN_FLOPS is not None and m * n * k >= BLAS_MIN_FLOPS):
+        kernel = numpy_kernel
+    else:
+        kernel = numba_kernel
+    if out is not None and (np.may_share_memory(c, a) or np.may_share_memory(c, b)):
+        # The kernels read a and b while writing c; an overlapping out goes via a temporary.
+        c[...] = kernel(a, b, np.empty(shape, a.dtype))
+        return c
+    return kernel(a, b, c)
+
+
+# --------------------------------------------------------------------------- the products
+def matmul(a, b, out=None):
+    """a @ b for a (m, k) and b (k, n): a new (m, n) C-contiguous array (or ``out``)."""
+    _check_operands("matmul", a, b, 1, 0)
+    return _run("matmul", a, b, out, (a.shape[0], b.shape[1]),
+                numba_backend.matmul_numba, numpy_backend.matmul)
+
+
+def matmul_tn(a, b, out=None):
+    """a.T @ b for a (k, m) and b (k, n), without copying a.T: the weight gradient Xᵀ·dZ."""
+    _check_operands("matmul_tn", a, b, 0, 0)
+    return _run("matmul_tn", a, b, out, (a.shape[1], b.shape[1]),
+                numba_backend.matmul_tn_numba, numpy_backend.matmul_tn)
+
+
+def matmul_nt(a, b, out=None):
+    """a @ b.T for a (m, k) and b (n, k), without copying b.T: the input gradient dZ·Wᵀ."""
+    _check_operands("matmul_nt", a, b, 1, 1)
+    return _run("matmul_nt", a, b, out, (a.shape[0], b.shape[0]),
+                numba_backend.matmul_nt_numba, numpy_backend.matmul_nt)
