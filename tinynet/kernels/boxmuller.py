@@ -46,7 +46,7 @@ _C = tuple(np.float32(1.0 / ((2 * j - 1) * (2 * j))) for j in range(1, 7))
 _ATANH = tuple(np.float32(1.0 / (2 * j + 1)) for j in range(5))     # 1, 1/3, ..., 1/9
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def log_f32(u, bits, exponent, out):
     """out[i] = ln u[i] for normal positive float32 ``u``; ``bits`` is ``u``'s int32 view
     (it is overwritten), ``exponent`` an int32 scratch array of the same length."""
@@ -65,7 +65,7 @@ def log_f32(u, bits, exponent, out):
         out[i] = np.float32(exponent[i]) * _LN2 + _F2 * s * series
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def cos_sin_f32(k24):
     """(cos, sin) of 2 pi k / 2^24 for a 24-bit unsigned integer k, in float32."""
     q = k24 >> _U22

@@ -21,6 +21,7 @@ Inverse:  x = Phi^-1(p), Wichura's algorithm AS 241 (PPND16), "The percentage po
 """
 import math
 
+import numpy as np
 from numba import njit
 
 SQRT1_2 = 0.7071067811865476                    # 1 / sqrt(2)
@@ -46,20 +47,20 @@ _F = (1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1, 1.4875361290850
       2.04426310338993978564e-15)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _horner7(c, x):
     """c[0] + c[1] x + ... + c[7] x^7, evaluated from the highest power down."""
     return ((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x
             + c[1]) * x + c[0]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def norm_cdf(x):
     """Phi(x) for a float64 x; relative precision is kept for x <= 0 (the lower tail)."""
     return 0.5 * math.erfc(-x * SQRT1_2)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def norm_ppf(p):
     """Phi^-1(p) for p in [0, 1] (AS 241); returns -inf at 0 and +inf at 1."""
     q = p - 0.5
@@ -77,3 +78,50 @@ def norm_ppf(p):
         r -= 5.0
         x = _horner7(_E, r) / _horner7(_F, r)
     return -x if q < 0.0 else x
+
+
+_LN2 = math.log(2.0)
+_SQRT2_BITS = np.int64(0x3FF6A09E667F3BCD)      # bits of float64(sqrt 2)
+_ONE_BITS = np.int64(0x3FF0000000000000)        # bits of 1.0: exponent 1023, mantissa 0
+_MANTISSA = np.int64(0x000FFFFFFFFFFFFF)
+_EXP_ONE = np.int64(1 << 52)                    # 1 in the exponent field
+TINY = 2.2250738585072014e-308                  # smallest normal float64
+_ATANH = tuple(1.0 / (2 * j + 1) for j in range(11))     # 1, 1/3, ..., 1/21
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _atanh_series(s2):
+    """1 + s2/3 + s2^2/5 + ... + s2^10/21, so that atanh(s) = s * series(s^2)."""
+    a = _ATANH
+    return a[0] + s2 * (a[1] + s2 * (a[2] + s2 * (a[3] + s2 * (a[4] + s2 * (a[5] + s2 * (
+        a[6] + s2 * (a[7] + s2 * (a[8] + s2 * (a[9] + s2 * a[10])))))))))
+
+
+@njit(cache=True, error_model="numpy")
+def tail_ppf(t, bits, exponent, out):
+    """out[i] = Phi^-1(t[i]) for lower-tail probabilities 0 < t[i] < 0.075 (AS 241's outer
+    branches) in loops the compiler can vectorize. ``bits`` is ``t``'s int64 view (it is
+    overwritten), ``exponent`` an int64 scratch array.
+
+    ln t is computed from the float's bits, as in :mod:`.boxmuller`: t = 2^e m with m in
+    [1/sqrt2, sqrt2), ln t = e ln 2 + 2 atanh((m - 1)/(m + 1)); 11 terms of the atanh
+    series leave a truncation error below 1e-17. Only normal floats are handled: a
+    subnormal t (below 2.2e-308, i.e. x below -37.5) must go through :func:`norm_ppf`.
+    """
+    n = t.size
+    for i in range(n):
+        b = bits[i]
+        m_bits = (b & _MANTISSA) | _ONE_BITS
+        big = m_bits > _SQRT2_BITS
+        exponent[i] = ((b >> 52) - 1023) + (1 if big else 0)
+        bits[i] = m_bits - (_EXP_ONE if big else 0)
+    for i in range(n):
+        m = t[i]
+        s = (m - 1.0) / (m + 1.0)
+        log_t = exponent[i] * _LN2 + 2.0 * s * _atanh_series(s * s)
+        r = math.sqrt(-log_t)
+        near = r <= 5.0
+        rn = r - 1.6 if near else r - 5.0
+        num = _horner7(_C, rn) if near else _horner7(_E, rn)
+        den = _horner7(_D, rn) if near else _horner7(_F, rn)
+        out[i] = -num / den

@@ -47,6 +47,10 @@ truncated standard normal conditioned on [a, b], by inverse CDF, one uniform per
           element in a vectorized loop; the ~11% (for +-2) in the tails are redone by the
           full :func:`norm_ppf` in a second, scalar pass.
 
+Every kernel is compiled with ``error_model="numpy"``: with Python's error model numba
+guards each float division with a zero test that raises ZeroDivisionError, and that branch
+alone stops the compiler from vectorizing a loop (here it cost a factor of 3-5).
+
 Parallelism: tiles are grouped into tasks of ``TILES_PER_TASK`` tiles run with ``prange``;
 each task has its own scratch buffers and writes a disjoint slice of the output.
 """
@@ -56,7 +60,7 @@ import numpy as np
 from numba import njit, prange
 
 from .boxmuller import cos_sin_f32, log_f32
-from .normal_cdf import _A, _B, _horner7, norm_ppf
+from .normal_cdf import TINY, _A, _B, _horner7, norm_ppf, tail_ppf
 from .philox import philox4x64
 
 BLOCKS_PER_TILE = 128                  # K: 1024 float32 or 512 float64 values per tile
@@ -74,7 +78,7 @@ _2M53 = 2.0 ** -53
 
 
 # --------------------------------------------------------------------------- shared steps
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def philox_tile(tile, call, rk, words):
     """words[w, j] = word w of block (tile K + j) of call ``call``: one column per block."""
     w0, w1, w2, w3 = words[0], words[1], words[2], words[3]
@@ -87,7 +91,7 @@ def philox_tile(tile, call, rk, words):
         w3[j] = x3
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def slots32(words, out_bits):
     """The 8 32-bit slots of each block as uint64 rows: slot 2w = high half of word w."""
     for w in range(4):
@@ -96,7 +100,7 @@ def slots32(words, out_bits):
             out_bits[2 * w + 1, j] = words[w, j] & _LOW32
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _tasks(offset, n, per_tile):
     """First tile, one-past-last tile and task count covering elements [offset, offset + n)."""
     first = offset // per_tile
@@ -104,7 +108,7 @@ def _tasks(offset, n, per_tile):
     return first, end, (end - first + TILES_PER_TASK - 1) // TILES_PER_TASK
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _copy_tile(out, values, start):
     """out[start : start + len(values)] = values, keeping only the part inside ``out``."""
     lo = max(start, 0)
@@ -114,7 +118,7 @@ def _copy_tile(out, values, start):
 
 
 # --------------------------------------------------------------------------- uniform
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def _uniform_f32(out, rk, call, offset, low, scale, high, top):
     first, end, tasks = _tasks(offset, out.size, 8 * K)
     lo32, scale32 = np.float32(low), np.float32(scale)
@@ -132,7 +136,7 @@ def _uniform_f32(out, rk, call, offset, low, scale, high, top):
             _copy_tile(out, values, tile * 8 * K - offset)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def _uniform_f64(out, rk, call, offset, low, scale, high, top):
     first, end, tasks = _tasks(offset, out.size, 4 * K)
     for t in prange(tasks):
@@ -148,7 +152,7 @@ def _uniform_f64(out, rk, call, offset, low, scale, high, top):
 
 
 # --------------------------------------------------------------------------- normal
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def _normal_f32(out, rk, call, offset, mean, std):
     first, end, tasks = _tasks(offset, out.size, 8 * K)
     m, s = np.float32(mean), np.float32(std)
@@ -173,7 +177,7 @@ def _normal_f32(out, rk, call, offset, mean, std):
             _copy_tile(out, values.reshape(8 * K), tile * 8 * K - offset)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def _normal_f64(out, rk, call, offset, mean, std):
     first, end, tasks = _tasks(offset, out.size, 4 * K)
     for t in prange(tasks):
@@ -191,21 +195,40 @@ def _normal_f64(out, rk, call, offset, mean, std):
 
 
 # --------------------------------------------------------------------------- truncated normal
-@njit(cache=True)
-def truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x):
-    """x[i] = sign * clamp(Phi^-1(p_low + u[i] p_width), lo, hi), in two passes."""
+@njit(cache=True, error_model="numpy")
+def truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x, tails, idx):
+    """x[i] = sign * clamp(Phi^-1(p_low + u[i] p_width), lo, hi).
+
+    Pass 1 (vectorized) applies AS 241's central branch to every element; pass 2 gathers
+    the elements with |p - 1/2| > 0.425 (about 11% for +-2) into ``tails``, pass 3 runs the
+    vectorized tail branch on them (:func:`tail_ppf`), pass 4 scatters them back, clamps
+    against rounding and applies the sign. ``tails`` is a (3, n) float64 scratch array.
+    """
     n = u.size
-    for i in range(n):                      # pass 1, vectorized: AS 241's central branch
+    for i in range(n):
         q = (p_low + u[i] * p_width) - 0.5
         r = 0.180625 - q * q
         x[i] = q * _horner7(_A, r) / _horner7(_B, r)
-    for i in range(n):                      # pass 2, scalar: redo the tails, clamp, sign
+    m = 0
+    for i in range(n):
         p = p_low + u[i] * p_width
-        v = x[i] if abs(p - 0.5) <= 0.425 else norm_ppf(p)
-        x[i] = sign * min(max(v, lo), hi)
+        if abs(p - 0.5) > 0.425:
+            idx[m] = i
+            tails[0, m] = p if p < 0.5 else 1.0 - p
+            m += 1
+    t = tails[0, :m]
+    t_copy = tails[1, :m]
+    t_copy[:] = t
+    tail_ppf(t, t.view(np.int64), idx[n:n + m], tails[2, :m])
+    for k in range(m):
+        i = idx[k]
+        v = tails[2, k] if t_copy[k] >= TINY else norm_ppf(t_copy[k])
+        x[i] = v if p_low + u[i] * p_width < 0.5 else -v
+    for i in range(n):
+        x[i] = sign * min(max(x[i], lo), hi)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def _truncated_f32(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, out_hi):
     first, end, tasks = _tasks(offset, out.size, 8 * K)
     for t in prange(tasks):
@@ -213,6 +236,8 @@ def _truncated_f32(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, 
         bits = np.empty((8, K), np.uint64)
         u = np.empty(8 * K, np.float64)
         x = np.empty(8 * K, np.float64)
+        tails = np.empty((3, 8 * K), np.float64)
+        idx = np.empty(16 * K, np.int64)
         values = np.empty(8 * K, np.float32)
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
@@ -220,23 +245,25 @@ def _truncated_f32(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, 
             flat = bits.reshape(8 * K)
             for i in range(8 * K):
                 u[i] = (np.float64(flat[i]) + 0.5) * _2M32
-            truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x)
+            truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x, tails, idx)
             for i in range(8 * K):
                 values[i] = min(max(np.float32(x[i]), out_lo), out_hi)
             _copy_tile(out, values, tile * 8 * K - offset)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def _truncated_f64(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, out_hi):
     first, end, tasks = _tasks(offset, out.size, 4 * K)
     for t in prange(tasks):
         words = np.empty((4, K), np.uint64)
         u = np.empty(4 * K, np.float64)
         x = np.empty(4 * K, np.float64)
+        tails = np.empty((3, 4 * K), np.float64)
+        idx = np.empty(8 * K, np.int64)
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
             flat = words.reshape(4 * K)
             for i in range(4 * K):
                 u[i] = (np.float64(flat[i] >> _S11) + 0.5) * _2M53
-            truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x)
+            truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x, tails, idx)
             _copy_tile(out, x, tile * 4 * K - offset)
