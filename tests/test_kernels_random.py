@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tinynet.kernels import philox, random as tr, samplers
-from tinynet.kernels.normal_cdf import norm_cdf, norm_ppf
+from tinynet.kernels.normal_cdf import norm_cdf, norm_ppf, tail_ppf
 
 DTYPES = [np.float32, np.float64]
 SAMPLERS = ["uniform", "normal", "truncated_normal"]
@@ -64,6 +64,15 @@ def test_norm_ppf_matches_python_statistics_and_inverts_the_cdf():
     for p in np.logspace(-300, -1, 60):            # deep lower tail: relative accuracy
         assert norm_cdf(norm_ppf(p)) == pytest.approx(p, rel=1e-12)
     assert norm_ppf(0.0) == -math.inf and norm_ppf(1.0) == math.inf
+
+
+def test_vectorized_tail_ppf_agrees_with_the_scalar_one():
+    t = np.concatenate([np.logspace(-307, np.log10(0.0749), 400), [1e-11, 1.4e-11, 1.5e-11, 0.07]])
+    ref = np.array([norm_ppf(v) for v in t])
+    out = np.empty_like(t)
+    scratch = t.copy()                              # overwritten through its int64 view
+    tail_ppf(scratch, scratch.view(np.int64), np.empty(t.size, np.int64), out)
+    np.testing.assert_allclose(out, ref, rtol=1e-14)
 
 
 # --------------------------------------------------------------------------- moments
