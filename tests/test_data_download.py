@@ -188,3 +188,21 @@ def test_public_functions_use_the_module_checksums(monkeypatch):
         for _, check in dataset.files.values():
             assert all(len(h) == 64 and int(h, 16) >= 0 for h in (check.archive, check.content) if h)
     assert download.Checksum(content="0" * 64).archive is None
+
+
+def test_a_bad_file_in_a_chosen_directory_is_never_overwritten(server, tmp_path):
+    target = tmp_path / "f.bin"
+    target.write_bytes(b"the user's own")
+    server.routes["/f.bin"] = (BODY, "ok")
+    with pytest.raises(ChecksumError, match="exists but does not match .* left as it is. Move or delete it"):
+        fetch(server.url + "f.bin", target, GOOD, quiet=True, replace_bad=False)
+    assert target.read_bytes() == b"the user's own" and server.hits.get("/f.bin") is None
+
+
+def test_root_with_a_partial_set_keeps_the_users_files(server, toy, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "train_labels.gz").write_bytes(b"not the right file")
+    with pytest.raises(ChecksumError, match="train_labels.gz exists but does not match"):
+        datasets.load_dataset("toy", root=mine, quiet=True)
+    assert (mine / "train_labels.gz").read_bytes() == b"not the right file"

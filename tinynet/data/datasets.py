@@ -149,12 +149,17 @@ def _not_found_message(dataset, root):
 
 
 def download_files(dataset, directory=None, base_url=None, quiet=False):
-    """Fetch the four files of ``dataset`` into ``directory`` (default: the cache)."""
+    """Fetch the four files of ``dataset`` into ``directory`` (default: the cache).
+
+    Files already there and verified are kept. In the cache a file that fails its checksum
+    is replaced by a verified download; in a directory the caller chose it is an error.
+    """
+    own_cache = directory is None
     directory = Path(directory) if directory is not None else cache_dir(dataset.name)
     base = base_url or os.environ.get("TINYNET_DATA_URL") or dataset.base_url
     base = base if base.endswith("/") else base + "/"
     for filename, checksum in dataset.files.values():
-        fetch(base + filename, directory / filename, checksum, quiet=quiet)
+        fetch(base + filename, directory / filename, checksum, quiet=quiet, replace_bad=own_cache)
     return files_in(dataset, directory)
 
 

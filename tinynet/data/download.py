@@ -119,15 +119,23 @@ def is_good(path, checksum):
     return True
 
 
-def fetch(url, destination, checksum, timeout=60.0, quiet=False):
+def fetch(url, destination, checksum, timeout=60.0, quiet=False, replace_bad=True):
     """Download ``url`` to ``destination`` unless a verified copy is already there.
 
     Returns ``True`` if it downloaded, ``False`` if the existing file was already good.
     On any failure raises :class:`DownloadError` and leaves ``destination`` untouched.
+    An existing file that fails the checksum is replaced by a verified download only if
+    ``replace_bad`` (right for tinynet's own cache); otherwise it is an error, so a file
+    in a directory the user chose is never overwritten.
     """
     destination = os.fspath(destination)
     if is_good(destination, checksum):
         return False
+    if os.path.exists(destination) and not replace_bad:
+        raise ChecksumError(
+            f"{destination} exists but does not match the SHA-256 recorded for it; it was left as it is. "
+            "Move or delete it and run again to download a verified copy."
+        )
     directory = os.path.dirname(os.path.abspath(destination))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(destination) + ".", suffix=".part")
