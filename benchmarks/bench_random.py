@@ -74,12 +74,14 @@ def main():
     times = {k: [] for k in c}
     for f in c.values():
         f()                                            # warm-up and JIT compile
+    load_before = os.getloadavg()[0]
     for _ in range(args.reps):
         for k, f in c.items():
             t0 = time.perf_counter()
             f()
             times[k].append(time.perf_counter() - t0)
     rate = {k: args.n / statistics.median(v) for k, v in times.items()}
+    load = f"1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the runs"
 
     threads = f"numba threads {numba.get_num_threads()}"
     if torch is not None:
@@ -87,7 +89,8 @@ def main():
     lines = ["## random: samplers (benchmarks/bench_random.py)", "",
              f"Machine: {machine()}", f"Command: `python benchmarks/bench_random.py --n {args.n} "
              f"--reps {args.reps}`; n = {args.n:,} float32 values, median of {args.reps} "
-             f"round-robin repetitions; {threads}.", "",
+             f"round-robin repetitions; {threads}; {load} "
+             f"(on {os.cpu_count()} cores: a load above that means other jobs shared the CPUs).", "",
              "| sampler | M samples/s |", "|---|---:|"]
     lines += [f"| {k} | {r / 1e6:.1f} |" for k, r in rate.items()]
     lines += ["", "| tinynet vs reference | ratio | goal | met |", "|---|---:|---:|:---:|"]
