@@ -48,7 +48,7 @@ def _compare_parser(sub):
     _add_model_options(p)
     p.add_argument("--optimizer", default="momentum", help="sgd, momentum (default, 0.9), nesterov or adam")
     p.add_argument("--lr", type=float, default=0.05, help="learning rate (default 0.05)")
-    p.add_argument("--steps", type=int, default=None, help="optimizer steps per run (default 300 on synthetic sets)")
+    p.add_argument("--steps", type=int, default=None, help="optimizer steps per run (default 200 on synthetic sets)")
     p.add_argument("--epochs", type=int, default=None, help="epochs per run (default 1 on image sets)")
     p.add_argument("--seeds", type=int, default=3, help="seeds per scheme (default 3)")
     p.add_argument("--batch-size", type=int, default=None,
@@ -62,6 +62,7 @@ def _compare_parser(sub):
 
 def _compare(args):
     from .lab import DEFAULT_SCHEMES, CompareConfig, LabError, compare
+    from .lab.compare import check_writable
 
     try:
         config = CompareConfig(
@@ -69,6 +70,7 @@ def _compare(args):
             activation=args.activation, depth=args.depth, width=args.width, optimizer=args.optimizer,
             lr=args.lr, steps=args.steps, epochs=args.epochs, seeds=args.seeds, batch_size=args.batch_size,
             threshold=args.threshold, dtype=args.dtype, out=args.out)
+        check_writable(config.out)
         if not args.quiet:
             print(f"tinynet compare: {len(config.schemes)} schemes x {config.seeds} seeds on {config.dataset}",
                   file=sys.stderr)

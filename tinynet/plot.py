@@ -75,6 +75,7 @@ def loss_curves(histories, path, title="Training loss", threshold=None, referenc
         ceiling = 10 * reference if reference else None
     fig, ax = plt.subplots(figsize=(9, 5.5))
     n = len(histories)
+    lowest = np.inf
     for i, (name, curve) in enumerate(histories.items()):
         runs = _as_runs(curve)
         if runs.size == 0:
@@ -85,6 +86,8 @@ def loss_curves(histories, path, title="Training loss", threshold=None, referenc
             mid = np.nanmedian(runs, axis=0)
             lo, hi = np.nanmin(runs, axis=0), np.nanmax(runs, axis=0)
         ax.plot(steps, mid, _style(i), color=_color(i, n), lw=1.8, label=name)
+        if np.any(mid > 0):
+            lowest = min(lowest, float(np.nanmin(mid[mid > 0])))
         if runs.shape[0] > 1:
             ax.fill_between(steps, lo, hi, color=_color(i, n), alpha=0.12, lw=0)
     if reference is not None:
@@ -95,6 +98,8 @@ def loss_curves(histories, path, title="Training loss", threshold=None, referenc
         ax.set_yscale("log")
     if ceiling is not None:  # exploding runs would squash every other line into the bottom edge
         bottom, top = ax.get_ylim()
+        if log and np.isfinite(lowest):
+            bottom = max(bottom, lowest / 2)
         if top > ceiling:
             ax.set_ylim(bottom, ceiling)
             ax.text(0.99, 0.98, "runs above the top edge exploded", transform=ax.transAxes,
@@ -141,7 +146,7 @@ def _bins(arrays, count=60):
 
 
 def activation_histograms(samples, path, title="Activation values per hidden layer at initialization",
-                          xlabel="activation value", drop_zeros=True):
+                          xlabel="activation value", drop_zeros=True, log_x="auto"):
     """Histograms (as normalized step lines, one per layer) of activation values.
 
     ``samples`` is either a list of arrays (one per layer: a single panel) or a dict
@@ -149,7 +154,9 @@ def activation_histograms(samples, path, title="Activation values per hidden lay
     0.5-99.5 percentiles of its own values, so a vanishing scheme's narrow spike and an
     exploding scheme's wide spread are both visible; read the x axis. With ``drop_zeros``
     a layer whose values are more than 5 % exactly 0 (ReLU) is drawn without them, and the
-    legend says how many there were."""
+    legend says how many there were. ``log_x="auto"`` draws non-negative activations
+    (ReLU) against log10 of the value, so layers whose scales differ by orders of magnitude
+    (vanishing, exploding) appear as shifted curves instead of one spike."""
     panels = samples if isinstance(samples, dict) else {"": samples}
     n = len(panels)
     cols = min(n, 3)
@@ -157,14 +164,18 @@ def activation_histograms(samples, path, title="Activation values per hidden lay
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.6 * rows), squeeze=False)
     for ax, (name, layers) in zip(axes.ravel(), panels.items()):
         layers = [np.asarray(a, dtype=np.float64).ravel() for a in layers]
-        bins = _bins([a[a != 0] if drop_zeros else a for a in layers])
+        zeros = [float(np.mean(a == 0)) if a.size else 0.0 for a in layers]
+        logx = log_x is True or (log_x == "auto" and all(np.all(a[np.isfinite(a)] >= 0) for a in layers))
+        if logx:  # ReLU outputs: each layer's scale shows as a shift, however far apart they are
+            layers = [np.log10(a[a > 0]) for a in layers]
+        elif drop_zeros:  # a ReLU-like spike at 0 would hide the rest of the shape
+            layers = [a[a != 0] if z > 0.05 else a for a, z in zip(layers, zeros)]
+        bins = _bins(layers)
         for j, values in enumerate(layers):
             values = values[np.isfinite(values)]
             label = f"layer {j + 1}"
-            zero = float(np.mean(values == 0)) if values.size else 0.0
-            if drop_zeros and zero > 0.05:  # a ReLU's spike at 0 would hide the rest of the shape
-                values = values[values != 0]
-                label += f" ({100 * zero:.0f}% exactly 0, not drawn)"
+            if zeros[j] > 0.05 and (logx or drop_zeros):
+                label += f" ({100 * zeros[j]:.0f}% zeros, not drawn)"
             if values.size:
                 hist, edges = np.histogram(np.clip(values, bins[0], bins[-1]), bins=bins)
                 ax.step(edges[:-1], hist / values.size, where="post", lw=1.4, label=label,
@@ -172,7 +183,7 @@ def activation_histograms(samples, path, title="Activation values per hidden lay
             else:
                 ax.plot([], [], color=plt.get_cmap("viridis")(j / max(len(layers) - 1, 1)), label=label)
         ax.set_title(name or title, fontsize=10)
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(f"log10({xlabel})" if logx else xlabel)
         ax.set_ylabel("fraction of drawn values")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=7, frameon=False)

@@ -46,6 +46,8 @@ class Comparison:
 
 def check_writable(out):
     """Create ``out`` if needed and prove a file can be written there, before any training."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise LabError(f"--out {out!r} exists and is not a folder; choose a folder path")
     try:
         os.makedirs(out, exist_ok=True)
     except OSError as err:

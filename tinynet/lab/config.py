@@ -26,7 +26,7 @@ OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
 @dataclass
 class CompareConfig:
     """Settings of a comparison. ``steps`` (optimizer steps per run) wins over ``epochs``;
-    when neither is given, synthetic sets train for 300 full-batch steps and image sets for
+    when neither is given, synthetic sets train for 200 full-batch steps and image sets for
     one epoch of mini-batches of 128. ``threshold`` (the loss a run must reach to count as
     converged; default 0.5 * ln K) and ``dtype`` (default float64 on synthetic sets, so that
     symmetric units stay equal to the last bit, float32 on images, for speed) are optional.
@@ -69,7 +69,7 @@ class CompareConfig:
             raise LabError(f"--dtype must be float32 or float64, got {self.dtype!r}")
         if self.steps is None and self.epochs is None:
             if self.synthetic:
-                self.steps = 300
+                self.steps = 200
             else:
                 self.epochs = 1
         if self.batch_size is None and not self.synthetic:

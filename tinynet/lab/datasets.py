@@ -15,7 +15,7 @@ from .. import data
 from .errors import LabError
 
 #: sizes of the synthetic sets: big enough to measure, small enough for full-batch steps
-SYNTHETIC_TRAIN, SYNTHETIC_TEST = 600, 300
+SYNTHETIC_TRAIN, SYNTHETIC_TEST = 450, 300
 
 
 @dataclass
