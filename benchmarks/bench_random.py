@@ -17,7 +17,15 @@ import numba
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from results_md import machine, write_section  # noqa: E402
+try:
+    from results_md import machine, write_section  # the shared RESULTS.md writer
+except ImportError:                                # without it: print only
+    def machine():
+        import platform
+        return f"{platform.processor() or 'unknown CPU'}, {os.cpu_count()} cores"
+
+    def write_section(name, body):
+        print(f"(benchmarks/results_md.py missing: section {name!r} not written)")
 
 from tinynet.kernels import random as tr  # noqa: E402
 
