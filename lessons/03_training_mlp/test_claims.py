@@ -1,0 +1,49 @@
+"""Lesson 3's claims: He-initialized 2-10-5-1 ReLU nets learn the circles.
+
+Measured (float64, tinynet's truncated he_normal, 15,000 full-batch steps, lr 0.01) on
+tinynet's circles (factor 0.8, as sklearn's make_circles default used by the course):
+seeds 1-7 reach train 0.977-0.983 and test 0.93-0.97; seed 0 is still at loss 0.40
+(train 0.87) after 15,000 steps. The course reports 0.993 / 0.96 for its single seed.
+"""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tinynet as tn
+
+HERE = Path(__file__).resolve().parent
+_spec = importlib.util.spec_from_file_location("tinynet_lesson_03_script", HERE / "lesson.py")
+lesson = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lesson)
+
+
+def test_data_is_the_assignment_setup():
+    (x, y), (xt, yt) = lesson.circles_problem()
+    assert x.shape == (300, 2) and xt.shape == (100, 2)
+    assert np.bincount(y).tolist() == [150, 150] and np.bincount(yt).tolist() == [50, 50]
+
+
+def test_vectorized_trainer_is_tinynet_to_1e_12():
+    """The numba trainer used for the seed sweep reproduces tinynet's engine step for step."""
+    (x, y), _ = lesson.circles_problem()
+    steps = 200
+    W, b, losses = lesson.train_numpy(lesson.initial_weights([3, 4]), x, y, steps)
+    for i, seed in enumerate([3, 4]):
+        tn.manual_seed(seed)
+        model = lesson.build_model()
+        engine_losses = lesson.train_tinynet(model, x, y, steps, record_every=1)
+        assert np.max(np.abs(engine_losses - losses[:, i])) < 1e-12
+        for k, layer in enumerate(model.dense_layers()):
+            assert np.max(np.abs(layer.kernel.data - W[k][i])) < 1e-12
+            assert np.max(np.abs(layer.bias.data - b[k][i])) < 1e-12
+
+
+@pytest.mark.slow
+def test_he_init_learns_the_circles_for_seeds_1_to_7():
+    sweep = lesson.seed_sweep(range(1, 8))
+    assert min(sweep["train_accuracy"]) >= 0.97
+    assert min(sweep["test_accuracy"]) >= 0.93
+    assert np.median(sweep["train_accuracy"]) >= 0.98
+    assert np.median(sweep["test_accuracy"]) >= 0.94
