@@ -13,9 +13,9 @@ So ``train-images-idx3-ubyte`` starts ``00 00 08 03 | 00 00 ea 60 | 00 00 00 1c 
 uint8, three dimensions, 60000 x 28 x 28. The published files are gzip-compressed; this
 module recognises gzip by its magic bytes ``1f 8b`` rather than trusting the file name.
 
-Reading allocates the result once and decompresses (or reads) straight into it, so a
-47 MB image file costs one 47 MB array and no second copy; multi-byte types are then
-byte-swapped in place to the machine's order. Writing goes to a temporary file in the
+Reading allocates the result once and reads (or inflates, a megabyte of input at a
+time) into it, so a 47 MB image file costs one 47 MB array and no second full-size copy;
+multi-byte types are then byte-swapped in place to the machine's order. Writing goes to a temporary file in the
 same directory and is renamed over the target only when complete, so a crash never
 leaves half a file where a good one was.
 """
