@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinynet as tn
-from tinynet import nn
+from tinynet import fused, nn
 from tinynet.autograd import Function
 
 F = nn.functional
@@ -96,6 +96,12 @@ CASES = {
     "Linear": (
         matmul_inputs().filter(lambda ab: ab[0].ndim == 2 and ab[1].ndim == 2),
         lambda a, b: check(lambda x, w, c: F.linear(x, w, c), a, b, np.linspace(-1, 1, b.shape[1])),
+    ),
+    "DenseActivation": (
+        matmul_inputs().filter(lambda ab: ab[0].ndim == 2 and ab[1].ndim == 2).flatmap(
+            lambda ab: st.sampled_from(sorted(fused.ACTIVATIONS)).map(lambda act: (*ab, act))
+        ),
+        lambda a, b, act: check(lambda x, w, c: fused.dense(x, w, c, act), a, b, np.linspace(-1, 1, b.shape[1])),
     ),
     "Sum": (reduce_inputs(), lambda a, axis, kd: check(lambda x: x.sum(axis=axis, keepdims=kd), a)),
     "Mean": (reduce_inputs(), lambda a, axis, kd: check(lambda x: x.mean(axis=axis, keepdims=kd), a)),
