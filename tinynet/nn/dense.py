@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
-from .. import init
+from .. import fused, init
 from ..dtypes import get_default_dtype
 from .layers import get_activation
 from .module import Module, Parameter
@@ -52,6 +52,11 @@ class Dense(Module):
                 f"{x.shape} ({got} features). Flatten or reshape the input, or build the layer "
                 f"with in_features={x.shape[-1] if x.ndim else '?'}."
             )
+        if not self._forward_hooks and self.activation_name in fused.ACTIVATIONS:
+            # Same math in one graph node and one pass over Z (tinynet/fused.py); hooks
+            # need Z itself, so with hooks the two-node path below runs instead.
+            slope = getattr(self.activation, "negative_slope", 0.0)
+            return fused.dense(x, self.kernel, self.bias, self.activation_name, slope)
         z = F.linear(x, self.kernel, self.bias)
         a = self.activation(z)
         for hook in list(self._forward_hooks):
