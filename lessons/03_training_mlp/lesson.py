@@ -88,8 +88,8 @@ def initial_weights(seeds, kernel_initializer="he_normal"):
     return [np.stack([s[k] for s in stacks]) for k in range(len(LAYERS) - 1)]
 
 
-@njit(cache=True, parallel=True)
-def _train_many(x, t, W1, b1, W2, b2, W3, b3, steps, lr, sigmoid_hidden, losses):
+@njit(cache=False, parallel=True)   # no cache: lessons 4 and 5 load this file by path under
+def _train_many(x, t, W1, b1, W2, b2, W3, b3, steps, lr, sigmoid_hidden, losses):  # other names
     """Full-batch gradient descent on S independent 2-h1-h2-1 networks (one per prange lane).
 
     For each example: z1 = x W1 + b1, a1 = f(z1), z2 = a1 W2 + b2, a2 = f(z2),
