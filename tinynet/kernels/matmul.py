@@ -61,10 +61,8 @@ PACK_ROWS = 16  # rows copied together when packing (one 64-byte line of float32
 
 
 def _round_up(x, multiple):
+    """The smallest multiple of ``multiple`` that is >= x."""
     return (x + multiple - 1) // multiple * multiple
-
-
-_round_up = njit(cache=True, inline="always")(_round_up)
 
 
 @njit(cache=True, parallel=True)
@@ -147,20 +145,22 @@ def _multiply_blocks(pp, qp, kc, first, c):
                             c[i0 + a, j0 + b] += tile[a, b]
 
 
-@njit(cache=True)
 def _gemm_pqt(p_view, q_view, c):
     """c = p_view @ q_view.T for p_view (m, k), q_view (n, k) of any strides; c is (m, n).
 
     The k-blocks run one after another (each accumulates into c); the parallelism is
-    inside packing and inside :func:`_multiply_blocks`.
+    inside packing and inside :func:`_multiply_blocks`. This driver is plain Python on
+    purpose: its loop runs ceil(k / KC) times, and calling each parallel kernel straight
+    from Python lets numba start its thread pool when a kernel is loaded from the cache
+    (a cached non-parallel caller of parallel kernels would skip that start-up).
     """
     m, k = p_view.shape
     n = q_view.shape[0]
     if m == 0 or n == 0:
-        return
+        return c
     if k == 0:
-        c[:, :] = 0
-        return
+        c[...] = 0
+        return c
     kc_max = min(KC, k)
     pp = np.zeros((_round_up(m, MR), kc_max), c.dtype)
     qp = np.zeros((_round_up(n, NR), kc_max), c.dtype)
@@ -169,6 +169,7 @@ def _gemm_pqt(p_view, q_view, c):
         _pack(p_view, p0, kc, pp)
         _pack(q_view, p0, kc, qp)
         _multiply_blocks(pp, qp, kc, p0 == 0, c)
+    return c
 
 
 # --------------------------------------------------------------------------- public kernels

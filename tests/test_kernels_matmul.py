@@ -1,0 +1,144 @@
+"""The matmul kernels agree with the numpy twin on every shape, layout, dtype and backend.
+
+Agreement bounds: each entry of C is a k-term dot product. Summed in any order in a
+floating format with unit roundoff u, its error is at most about k·u·Σ|a_ip·b_pj|
+(Higham, "Accuracy and Stability of Numerical Algorithms", §3.1). Both the kernel and the
+reference carry that error, so the test allows twice it, entrywise, with the reference
+magnitudes |a|·|b| computed in float64.
+"""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tinynet import kernels
+from tinynet.kernels import numpy_backend
+from tinynet.kernels.matmul import matmul_nt_numba, matmul_numba, matmul_tn_numba
+
+DTYPES = (np.float32, np.float64)
+PRODUCTS = ("matmul", "matmul_tn", "matmul_nt")
+NUMBA_KERNELS = {"matmul": matmul_numba, "matmul_tn": matmul_tn_numba, "matmul_nt": matmul_nt_numba}
+
+
+def operand_shapes(product, m, k, n):
+    """The stored shapes of a and b for a product whose result is (m, n) summing over k."""
+    return {"matmul": ((m, k), (k, n)),
+            "matmul_tn": ((k, m), (k, n)),
+            "matmul_nt": ((m, k), (n, k))}[product]
+
+
+def logical(product, a, b):
+    """(A, B) such that the product is A @ B."""
+    return {"matmul": (a, b), "matmul_tn": (a.T, b), "matmul_nt": (a, b.T)}[product]
+
+
+def make_operand(rng, shape, dtype, layout):
+    """An array of ``shape`` stored as asked: contiguous, transposed view, or strided slice."""
+    if layout == "c":
+        return rng.standard_normal(shape).astype(dtype)
+    if layout == "t":  # a transposed view of a C array: Fortran order, no copy
+        return rng.standard_normal(shape[::-1]).astype(dtype).T
+    big = rng.standard_normal((2 * shape[0] + 1, 3 * shape[1] + 2)).astype(dtype)
+    return big[1::2, 2::3][: shape[0], : shape[1]]  # every other row, every third column
+
+
+def assert_close(product, a, b, got):
+    A, B = logical(product, a, b)
+    want = A.astype(np.float64) @ B.astype(np.float64)
+    k = A.shape[1]
+    u = np.finfo(a.dtype).eps / 2
+    bound = 2 * max(k, 1) * u * (np.abs(A).astype(np.float64) @ np.abs(B).astype(np.float64))
+    assert got.shape == want.shape
+    assert got.dtype == a.dtype
+    assert got.flags.c_contiguous
+    excess = np.abs(got - want) - bound
+    assert (excess <= np.finfo(np.float64).tiny).all(), f"worst excess {excess.max()}"
+
+
+dims = st.integers(min_value=0, max_value=40)
+
+
+@settings(deadline=None, max_examples=60)
+@given(product=st.sampled_from(PRODUCTS), m=dims, k=dims, n=dims,
+       dtype=st.sampled_from(DTYPES), layout_a=st.sampled_from("cts"),
+       layout_b=st.sampled_from("cts"), backend=st.sampled_from(kernels.BACKENDS),
+       seed=st.integers(0, 2**32 - 1))
+def test_every_product_matches_float64_reference(product, m, k, n, dtype, layout_a, layout_b,
+                                                  backend, seed):
+    rng = np.random.default_rng(seed)
+    sa, sb = operand_shapes(product, m, k, n)
+    a = make_operand(rng, sa, dtype, layout_a)
+    b = make_operand(rng, sb, dtype, layout_b)
+    with kernels.using(backend):
+        got = getattr(kernels, product)(a, b)
+    assert got.shape == (m, n)
+    assert_close(product, a, b, got)
+
+
+@settings(deadline=None, max_examples=40)
+@given(product=st.sampled_from(PRODUCTS), m=dims, k=dims, n=dims,
+       dtype=st.sampled_from(DTYPES), layout_a=st.sampled_from("cts"),
+       layout_b=st.sampled_from("cts"), seed=st.integers(0, 2**32 - 1))
+def test_numba_kernel_agrees_with_numpy_twin(product, m, k, n, dtype, layout_a, layout_b, seed):
+    """The pure numba kernel (no BLAS dispatch) against the numpy twin, entry by entry."""
+    rng = np.random.default_rng(seed)
+    sa, sb = operand_shapes(product, m, k, n)
+    a = make_operand(rng, sa, dtype, layout_a)
+    b = make_operand(rng, sb, dtype, layout_b)
+    got = NUMBA_KERNELS[product](a, b, np.empty((m, n), dtype))
+    ref = getattr(numpy_backend, product)(a, b, np.empty((m, n), dtype))
+    A, B = logical(product, a, b)
+    scale = np.abs(A).astype(np.float64) @ np.abs(B).astype(np.float64)
+    if dtype == np.float64:
+        # Both are float64 sums of the same k terms: agreement ~1e-12 relative to Σ|a||b|.
+        np.testing.assert_array_less(np.abs(got - ref), 1e-12 * scale + 1e-300)
+    else:
+        eps32 = np.finfo(np.float32).eps
+        np.testing.assert_array_less(np.abs(got.astype(np.float64) - ref),
+                                     2 * max(k, 1) * eps32 * scale + 1e-30)
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_blocked_sizes_cross_every_block_edge(product, dtype):
+    """Shapes larger than one k-panel, one C block and one register tile, with ragged edges."""
+    mod = kernels.numba_backend  # the module: kernels.matmul is the function
+    m, k, n = mod.MC * 2 + 3, mod.KC * 2 + 5, mod.NC + mod.NR + 1
+    rng = np.random.default_rng(7)
+    sa, sb = operand_shapes(product, m, k, n)
+    a = make_operand(rng, sa, dtype, "c")
+    b = make_operand(rng, sb, dtype, "t")
+    got = NUMBA_KERNELS[product](a, b, np.empty((m, n), dtype))
+    assert_close(product, a, b, got)
+
+
+def test_integer_valued_products_are_exact():
+    """Small integers multiply and add exactly in float32, whatever the summation order."""
+    rng = np.random.default_rng(3)
+    a = rng.integers(-8, 9, size=(70, 300)).astype(np.float32)
+    b = rng.integers(-8, 9, size=(300, 45)).astype(np.float32)
+    want = (a.astype(np.int64) @ b.astype(np.int64)).astype(np.float32)
+    np.testing.assert_array_equal(matmul_numba(a, b, np.empty((70, 45), np.float32)), want)
+    np.testing.assert_array_equal(matmul_tn_numba(np.ascontiguousarray(a.T), b,
+                                                  np.empty((70, 45), np.float32)), want)
+    np.testing.assert_array_equal(matmul_nt_numba(a, np.ascontiguousarray(b.T),
+                                                  np.empty((70, 45), np.float32)), want)
+
+
+@pytest.mark.parametrize("backend", kernels.BACKENDS)
+def test_one_by_n_and_n_by_one(backend):
+    a = np.arange(1, 6, dtype=np.float64)[None, :]          # (1, 5)
+    b = np.arange(1, 6, dtype=np.float64)[:, None]          # (5, 1)
+    with kernels.using(backend):
+        assert kernels.matmul(a, b).tolist() == [[55.0]]
+        np.testing.assert_array_equal(kernels.matmul(b, a), np.outer(b[:, 0], a[0]))
+        np.testing.assert_array_equal(kernels.matmul_tn(a, a), np.outer(a[0], a[0]))
+        assert kernels.matmul_nt(a, a).tolist() == [[55.0]]
+
+
+@pytest.mark.parametrize("backend", kernels.BACKENDS)
+def test_empty_inner_dimension_gives_zeros(backend):
+    with kernels.using(backend):
+        c = kernels.matmul(np.ones((3, 0), np.float32), np.ones((0, 4), np.float32))
+    assert c.dtype == np.float32 and c.shape == (3, 4)
+    assert (c == 0).all()
