@@ -50,17 +50,33 @@ def _dense_layers(model):
     return layers
 
 
+class _Reached(Exception):
+    """Raised by the hook to stop the forward pass once the layer of interest has run."""
+
+
 def _variance_of_z(model, x, layer):
+    """Var(z) of ``layer`` on ``x``, over all its elements, in float64.
+
+    The layers after ``layer`` cannot change its z, so the hook stops the forward pass
+    there: initializing L layers costs about L^2 / 2 layer evaluations instead of L^2.
+    """
     seen = []
-    handle = layer.register_forward_hook(lambda _layer, _x, z, _a: seen.append(z))
+
+    def capture(_layer, _x, z, _a):
+        seen.append(z)
+        raise _Reached
+
+    handle = layer.register_forward_hook(capture)
     try:
         model(x)
+    except _Reached:
+        pass
     finally:
         handle.remove()
     if not seen:
         raise RuntimeError("lsuv: a Dense layer's forward hook never fired; is the layer used "
                            "in the model's forward pass?")
-    z = seen[-1]
+    z = seen[0]
     return float(np.var(np.asarray(getattr(z, "data", z), dtype=np.float64)))
 
 
