@@ -57,7 +57,8 @@ def train_tinynet(weights, x, y, orders, lr, dtype):
     return [(l.kernel.data, l.bias.data) for l in layers], accuracy
 
 
-@pytest.mark.parametrize("backend", ["numba", "numpy"])
+# the numba backend's small parallel products can take seconds in all on a loaded machine
+@pytest.mark.parametrize("backend", [pytest.param("numba", marks=pytest.mark.slow), "numpy"])
 @pytest.mark.parametrize("dtype, tol", [(np.float64, 1e-10), (np.float32, 2e-4)])
 def test_same_weights_and_accuracy_as_the_hand_written_loop(backend, dtype, tol):
     NumpyMLP = load_numpy_mlp()
