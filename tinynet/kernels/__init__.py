@@ -25,10 +25,13 @@ Backends
 ``"numpy"``  :mod:`.numpy_backend`, numpy's ``matmul`` (BLAS): the reference.
 ``"numba"``  :mod:`.matmul`, tinynet's own parallel blocked kernel, with one dispatch
              rule: a product of at least ``BLAS_MIN_FLOPS`` multiply-adds (m·n·k) goes to
-             BLAS, because on the machines measured in ``benchmarks/RESULTS.md`` (section
-             "matmul") a vendor BLAS with hand-written SIMD assembly stays well ahead of
-             the numba kernel there. Set ``kernels.BLAS_MIN_FLOPS = None`` to run the
-             numba kernel for every shape; the kernels themselves are always callable as
+             BLAS. The default, 0, sends every product to BLAS, because on the machine
+             measured in ``benchmarks/RESULTS.md`` (section "matmul": AVX-512, OpenBLAS)
+             BLAS was ahead at every shape measured: its hand-written kernels use 512-bit
+             registers where LLVM's tuning for that CPU keeps numba at 256 bits, and a
+             parallel numba launch costs more than a whole small product. Set
+             ``kernels.BLAS_MIN_FLOPS = None`` to run the numba kernel for every shape
+             (or a threshold, to keep BLAS for large products only); the kernels themselves are always callable as
              ``tinynet.kernels.numba_backend.matmul_numba`` (and ``_tn``/``_nt``).
 
 The attribute ``kernels.matmul`` is the function above; the module that holds the numba
@@ -44,7 +47,7 @@ from . import numpy_backend
 from . import random  # noqa: F401
 
 BACKENDS = ("numba", "numpy")
-BLAS_MIN_FLOPS = None
+BLAS_MIN_FLOPS = 0
 """Products with m·n·k >= this many multiply-adds go to BLAS under the "numba" backend
 (None: never). Chosen from the measurements in benchmarks/RESULTS.md, section "matmul"."""
 
