@@ -58,7 +58,11 @@ def load_data(n_train=None):
             xtr, ytr = rng.integers(0, 256, (60000, 28, 28), dtype=np.uint8), rng.integers(0, 10, 60000)
             xte, yte = rng.integers(0, 256, (10000, 28, 28), dtype=np.uint8), rng.integers(0, 10, 10000)
             source = "random data of Fashion-MNIST's shape (no data set found)"
-    prep = lambda x: (x.reshape(len(x), -1).astype(np.float32) / np.float32(255))  # noqa: E731
+    def prep(images):  # flatten, float32 in [0, 1], without a second full-size temporary
+        out = images.reshape(len(images), -1).astype(np.float32)
+        out /= np.float32(255)
+        return out
+
     if n_train is not None:
         xtr, ytr = xtr[:n_train], ytr[:n_train]
     return (prep(xtr), ytr.astype(np.int64)), (prep(xte), yte.astype(np.int64)), source

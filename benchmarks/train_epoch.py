@@ -14,6 +14,10 @@ epoch. The figure reported is the median over ``--epochs`` epochs.
 """
 from __future__ import annotations
 
+import threads  # noqa: I001  (before numpy: it sizes the thread pools)
+
+THREADS = threads.apply_from_argv()
+
 import argparse
 import os
 import statistics
@@ -49,21 +53,25 @@ def run_epochs(contenders, x, y, epochs, chunk, seed=0):
     rng = np.random.default_rng(seed)
     names = list(contenders)
     seconds = {name: [] for name in names}
+    cpu = {name: [] for name in names}
     for epoch in range(epochs):
         order = rng.permutation(len(x))
         spent = dict.fromkeys(names, 0.0)
+        spent_cpu = dict.fromkeys(names, 0.0)
         step = chunk * BATCH
         for turn, start in enumerate(range(0, len(order), step)):
             part = order[start:start + step]
             rotated = names[turn % len(names):] + names[:turn % len(names)]
             for name in rotated:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 contenders[name].train_epoch(x, y, part, BATCH)
                 spent[name] += time.perf_counter() - t0
+                spent_cpu[name] += time.process_time() - c0
         for name in names:
             seconds[name].append(spent[name])
+            cpu[name].append(spent_cpu[name])
         print(f"  epoch {epoch + 1}: " + ", ".join(f"{n} {spent[n]:.2f}s" for n in names), flush=True)
-    return seconds
+    return seconds, cpu
 
 
 def main(argv=None):
@@ -71,6 +79,8 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=5, help="epochs per contender (median taken)")
     parser.add_argument("--chunk", type=int, default=20, help="batches per turn")
     parser.add_argument("--n-train", type=int, default=None, help="use only the first N training samples")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for BLAS, numba and torch (default: their own choice)")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
     parser.add_argument("--no-write", action="store_true", help="print only; do not touch RESULTS.md")
     args = parser.parse_args(argv)
@@ -84,7 +94,7 @@ def main(argv=None):
     for c in make_contenders(weights, LR, include_torch=not args.no_torch).values():
         c.train_epoch(x, y, warm, BATCH)
     load_before = os.getloadavg()[0]
-    seconds = run_epochs(contenders, x, y, args.epochs, args.chunk)
+    seconds, cpu = run_epochs(contenders, x, y, args.epochs, args.chunk)
     load_after = os.getloadavg()[0]
     accuracy = {name: c.accuracy(x_test, y_test) for name, c in contenders.items()}
 
@@ -99,7 +109,7 @@ def main(argv=None):
             vs_torch = f"{statistics.median(seconds['PyTorch CPU']) / med:.2f}"
         rows.append(
             f"| {name} | {med:.3f} | {min(values):.3f}–{max(values):.3f} | {med / floor:.2f} | "
-            f"{vs_torch or 'n/a'} | {accuracy[name]:.4f} |"
+            f"{vs_torch or 'n/a'} | {statistics.median(cpu[name]):.3f} | {accuracy[name]:.4f} |"
         )
         print(f"{name:24s} median {med:7.3f} s  x{med / floor:.2f} of numpy  test acc {accuracy[name]:.4f}")
 
@@ -126,16 +136,16 @@ def main(argv=None):
             "(the machine is shared; the contenders take turns so the load falls on all alike).",
             f"Command: `python benchmarks/train_epoch.py{' ' + ' '.join(argv) if argv else ''}` "
             f"(from the repository root). Data: {source}.",
-            f"Median of {args.epochs} epochs, turns of {args.chunk} batches; test accuracy after all epochs.",
+            f"Threads per pool: {THREADS or 'library defaults'}. Median of {args.epochs} epochs, turns of {args.chunk} batches; test accuracy after all epochs.",
             "",
-            "| contender | median epoch (s) | range (s) | x numpy loop | torch / this | test accuracy |",
-            "|---|---|---|---|---|---|",
+            "| contender | median epoch (s) | range (s) | x numpy loop | torch / this | CPU s (all threads) | test accuracy |",
+            "|---|---|---|---|---|---|---|",
             *rows,
             "",
             *verdict,
             f"- matmul paths: {matmul_paths()}",
         ])
-        write_section("train_epoch", body)
+        write_section("train_epoch" if THREADS is None else f"train_epoch_threads{THREADS}", body)
     return seconds, accuracy
 
 
