@@ -108,6 +108,10 @@ def main():
         "`default` = `tinynet.kernels.matmul*` on the default \"numba\" backend, whose dispatch "
         f"rule sends m*n*k >= BLAS_MIN_FLOPS = {kernels.BLAS_MIN_FLOPS} to BLAS "
         "(path column). Ratios > 1: tinynet faster.",
+        *([""] + [f"**Caution:** the load average ({load[0]:.1f}) exceeded the core count while "
+                  "this ran, so parallel regions waited for descheduled threads; single rows can "
+                  "be off by 10x either way. Rerun on a quiet machine before drawing conclusions."]
+          if load[0] > (os.cpu_count() or 1) else []),
         "",
         "| case | product | dtype | numpy GFLOP/s | numba GFLOP/s | numba / numpy | default path | default / numpy |",
         "|---|---|---|---|---|---|---|---|",
