@@ -81,8 +81,14 @@ def logits_and_labels(draw):
 
 
 def check(fn, *inputs):
+    """Elementwise |g - g~| <= 1e-7 + 1e-6 |g~|, and a relative difference near float64 noise.
+
+    When every gradient is tiny (a confidently correct softmax), the rounding error of the
+    finite difference (~1e-11 absolute) dominates the relative difference; the absolute
+    error then carries the claim.
+    """
     report = tn.gradcheck(fn, list(inputs), atol=1e-7, rtol=1e-6)
-    assert report.relative_difference < 1e-7, str(report)
+    assert report.relative_difference < 1e-7 or report.max_abs_error < 1e-9, str(report)
 
 
 CASES = {
