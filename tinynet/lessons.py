@@ -57,7 +57,9 @@ class Lesson:
         if readme.is_file():
             for line in readme.read_text(encoding="utf-8").splitlines():
                 if line.startswith("#"):
-                    return line.lstrip("#").strip()
+                    title = line.lstrip("#").strip()
+                    # "Lesson 3 — Training an MLP" -> "Training an MLP" (the number is shown already)
+                    return re.sub(r"^Lesson\s+\d+\s*[—:.-]\s*", "", title)
         return self.name.replace("_", " ")
 
 
