@@ -82,26 +82,14 @@ def has_backend_switch():
     return hasattr(kernels, "use")
 
 
-def _zeros_initializer(shape, dtype=None):
-    return np.zeros(shape, dtype)
-
-
 class TinynetMLP:
-    """The network as a learner writes it with tinynet, with a given kernels backend.
-
-    The layers' own initializers are irrelevant here (the given weights replace them);
-    if ``tinynet.init`` cannot build them yet, zeros stand in.
-    """
+    """The network as a learner writes it with tinynet, with a given kernels backend."""
 
     def __init__(self, weights, lr, backend=None):
         self.backend = backend
         self.name = f"tinynet ({backend or 'default'} backend)"
         self._use_backend()
         last = len(weights) - 1
-        from tinynet import init
-
-        if not hasattr(init, "get"):  # an unfinished init package: a zeros stand-in, replaced below
-            init.get = lambda spec: _zeros_initializer
         layers = [
             nn.Dense(w.shape[0], w.shape[1], activation=None if l == last else "relu", dtype=w.dtype)
             for l, (w, _) in enumerate(weights)
