@@ -28,7 +28,7 @@ def test_zeros_sigmoid_units_stay_identical():
     unbalanced = lesson.zeros_sigmoid(steps=100, balanced=False)
     assert all(v > 0 for v in unbalanced["grad_max"].values())   # non-zero gradients everywhere ...
     assert unbalanced["grad_max"]["W3"] > 1e-3
-    assert unbalanced["unit_spread"] == 0.0              # ... yet the units of a layer stay identical
+    assert unbalanced["unit_spread"] <= 1e-12            # ... yet the units of a layer stay identical
 
 
 def test_random_biases_gradient_arrives_one_layer_per_step():
