@@ -117,9 +117,10 @@ def save_figures(results, out=OUT):
                     ax.hist(values, bins=np.linspace(-1, 1, 81), histtype="step", density=True,
                             label=f"layer {i + 1}")
                 else:
-                    limit = 4 * np.abs(results["normalized"][key][-1]).std()
-                    ax.hist(np.clip(values, -limit, limit), bins=81, histtype="step", density=True,
+                    limit = 3 * results["normalized"][key][-1].std()   # values beyond are left out
+                    ax.hist(values, bins=np.linspace(-limit, limit, 81), histtype="step", density=True,
                             label=f"layer {i + 1}")
+                    ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
             ax.set_title(f"{scheme} init: {title}")
             ax.set_xlabel("value")
             ax.set_ylabel("density")
