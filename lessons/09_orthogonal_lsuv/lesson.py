@@ -145,7 +145,7 @@ def save_figures(sweep, lsuv_result, out=OUT):
     ax.set_ylim(1e-3, 1e3)
     ax.set_xlabel("gradient-descent step")
     ax.set_ylabel("loss / initial loss (log scale)")
-    ax.set_title("Deep linear nets: orthogonal learns at the same speed at every depth")
+    ax.set_title("Deep linear nets: orthogonal learns at nearly the same speed at every depth")
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     fig.savefig(out / "09_deep_linear.png", dpi=110)
