@@ -177,3 +177,20 @@ def test_cross_entropy_rejects_out_of_range_labels():
 def test_cross_entropy_of_uniform_logits_is_ln_k():
     loss = tn.nn.functional.cross_entropy(tn.Tensor(np.zeros((5, 10)), dtype=np.float64), np.arange(5))
     assert abs(loss.item() - np.log(10)) < 1e-15
+
+
+def test_leaf_gradients_never_share_memory():
+    """backward hands a fresh gradient array to a leaf without copying it, but never the
+    same array to two leaves, a view of another array, or the caller's own array."""
+    a = tn.Tensor(np.ones(3), requires_grad=True)
+    b = tn.Tensor(np.ones(3), requires_grad=True)
+    c = tn.Tensor(np.ones(3), requires_grad=True)
+    seed = np.ones(3)
+    (a + b + c.reshape(3)).backward(seed)
+    arrays = [a.grad, b.grad, c.grad, seed]
+    for i in range(4):
+        for j in range(i + 1, 4):
+            assert not np.shares_memory(arrays[i], arrays[j])
+    a.grad *= 5  # an in-place change to one gradient leaves the others alone
+    np.testing.assert_array_equal(b.grad, 1.0)
+    np.testing.assert_array_equal(seed, 1.0)

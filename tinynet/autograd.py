@@ -26,6 +26,7 @@ import contextlib
 import numpy as np
 
 _grad_enabled = True
+_tensor_class = None  # set by tensor.py (the Tensor class), which imports this module first
 
 
 def grad_enabled():
@@ -104,12 +105,10 @@ class Function:
         ``inputs`` are Tensors (or None for an absent optional input, e.g. no bias);
         ``params`` are plain Python values passed to ``forward`` by keyword.
         """
-        from .tensor import Tensor
-
         arrays = [None if t is None else t.data for t in inputs]
         track = _grad_enabled and any(t is not None and t.requires_grad for t in inputs)
         ctx = Context(cls, inputs if track else ())
-        out = Tensor(cls.forward(ctx, *arrays, **params))
+        out = _tensor_class(cls.forward(ctx, *arrays, **params))
         if track:
             out.requires_grad = True
             out._ctx = ctx

@@ -124,7 +124,7 @@ class Tensor:
                 )
             grad = np.ones_like(self.data)
         else:
-            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
+            grad = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)  # a copy: never alias the caller's array
             if grad.shape != self.shape:
                 raise ValueError(
                     f"backward(grad): grad has shape {grad.shape} but the tensor has shape {self.shape}"
@@ -132,6 +132,7 @@ class Tensor:
 
         order = self._topological_order()
         grads = {id(self): grad}
+        handed_out = set()  # ids of arrays already given to a leaf in this pass
         for node in order:
             g = grads.pop(id(node), None)
             if g is None:
@@ -142,8 +143,14 @@ class Tensor:
                     if replaced is not None:
                         g = np.asarray(replaced, dtype=node.dtype)
             ctx = node._ctx
-            if ctx is None:  # a leaf: keep the gradient
-                node.grad = g.copy() if node.grad is None else node.grad + g
+            if ctx is None:  # a leaf: keep (or add to) the gradient
+                if node.grad is not None:
+                    node.grad = node.grad + g
+                elif g.flags.owndata and id(g) not in handed_out:
+                    node.grad = g  # a fresh array nobody else holds: no copy needed
+                    handed_out.add(id(g))
+                else:
+                    node.grad = g.copy()  # a view, or an array already given to another leaf
                 continue
             input_grads = ctx.run_backward(g)
             if not retain_graph:
@@ -302,4 +309,7 @@ def tensor(data, requires_grad=False, dtype=None):
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
+from . import autograd as _autograd  # noqa: E402
 from . import functional as F  # noqa: E402  (functional builds on Tensor)
+
+_autograd._tensor_class = Tensor
