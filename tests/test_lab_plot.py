@@ -5,6 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow   # matplotlib figures take a few seconds
+
 from tinynet import plot
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -50,3 +52,6 @@ def test_save_is_atomic(tmp_path, monkeypatch):
     ax2.plot([0, 1])
     plot.save(fig2, target)
     assert _is_png(target)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(target).st_mode & 0o777 == 0o666 & ~umask    # not the temporary file's 0600

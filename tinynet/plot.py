@@ -32,6 +32,13 @@ def _style(i):
     return _STYLES[(i // 10) % len(_STYLES)]
 
 
+def _public_mode(fd):
+    """mkstemp creates 0600 files; give the result the mode a plain open() would (0666 & ~umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+
+
 def save(fig, path, dpi=110):
     """Write ``fig`` to ``path`` (PNG unless the suffix says otherwise) through a temporary
     file in the same directory and an atomic rename, then close the figure."""
@@ -40,6 +47,7 @@ def save(fig, path, dpi=110):
     suffix = os.path.splitext(path)[1] or ".png"
     fd, tmp = tempfile.mkstemp(prefix=".tinynet-", suffix=suffix, dir=directory)
     try:
+        _public_mode(fd)
         with os.fdopen(fd, "wb") as f:
             fig.savefig(f, format=suffix.lstrip(".").lower(), dpi=dpi, bbox_inches="tight")
         os.replace(tmp, path)
@@ -182,6 +190,9 @@ def activation_histograms(samples, path, title="Activation values per hidden lay
                         color=plt.get_cmap("viridis")(j / max(len(layers) - 1, 1)))
             else:
                 ax.plot([], [], color=plt.get_cmap("viridis")(j / max(len(layers) - 1, 1)), label=label)
+        if not any(np.isfinite(a).any() for a in layers):
+            ax.text(0.5, 0.5, "every activation is exactly 0", transform=ax.transAxes, ha="center",
+                    va="center", fontsize=10, color="0.3")
         ax.set_title(name or title, fontsize=10)
         ax.set_xlabel(f"log10({xlabel})" if logx else xlabel)
         ax.set_ylabel("fraction of drawn values")

@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import tempfile
@@ -104,9 +103,8 @@ def compare(config=None, progress=True, write=True, **settings):
     n = len(data.x_train)
     steps = config.steps or config.epochs * math.ceil(n / (config.batch_size or n))
     bar = Progress(len(config.schemes) * config.seeds, steps, enabled=progress)
-    # small synthetic-set products run fastest on one BLAS thread (see threads.py); image
-    # batches are large enough to gain from the library's own threading
-    with single_blas_thread() if config.synthetic else contextlib.nullcontext():
+    # the lab's products are small enough to run best on one BLAS thread (see threads.py)
+    with single_blas_thread():
         runs, samples, summaries = _run_all(config, data, bar)
     comparison = Comparison(config, data.describe(), runs, summaries, {}, time.perf_counter() - start)
     if write:

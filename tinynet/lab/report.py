@@ -91,6 +91,7 @@ def write_text(path, text):
     """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then a rename."""
     fd, tmp = tempfile.mkstemp(prefix=".tinynet-", suffix=".tmp", dir=os.path.dirname(os.path.abspath(path)))
     try:
+        plot._public_mode(fd)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
