@@ -166,3 +166,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("\ntinynet: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to a pager or `head` that closed early: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
