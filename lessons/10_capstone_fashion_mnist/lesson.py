@@ -74,16 +74,22 @@ def mlp(kernel_initializer, activation="relu", sizes=(784, 256, 128, 10)):
     return nn.Sequential(*layers)
 
 
-def train_mlp(kernel_initializer, activation="relu", epochs=5, lr=0.05, momentum=0.9, batch_size=128,
-              seed=0, images=None):
-    """SGD with momentum on a 784-256-128-10 MLP; returns the test accuracy after each epoch."""
+def train_mlp(kernel_initializer, activation="relu", epochs=5, lr=1e-3, batch_size=128, seed=0,
+              images=None):
+    """Adam on a 784-256-128-10 MLP; the last epoch runs at lr/10 (a step decay, so the final
+    weights are not caught in the middle of a noisy step). Returns the test accuracy after
+    each epoch."""
     (x_train, y_train), (x_test, y_test) = images or load_images()
     tn.manual_seed(seed)
     model = mlp(kernel_initializer, activation)
-    optimizer = optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    history = fit(model, x_train, y_train, optimizer, epochs=epochs, batch_size=batch_size, seed=seed,
-                  validation_data=(x_test, y_test))
-    return history.val_accuracy
+    optimizer = optim.Adam(model.parameters(), lr=lr)
+    accuracy = []
+    for epoch in range(epochs):
+        optimizer.lr = lr if epoch < epochs - 1 else lr / 10
+        history = fit(model, x_train, y_train, optimizer, epochs=1, batch_size=batch_size,
+                      seed=seed + epoch, validation_data=(x_test, y_test))
+        accuracy += history.val_accuracy
+    return accuracy
 
 
 def learner_initializer():
@@ -121,8 +127,8 @@ def main(epochs=5):
     print(f"\n... and with the prescription, {result['prescription']}:")
     print(result["fixed"])
 
-    print(f"\nPart 3 — baselines and your initializer, 784-256-128-10, {epochs} epochs of SGD "
-          "(momentum 0.9, lr 0.05, batch 128):")
+    print(f"\nPart 3 — baselines and your initializer, 784-256-128-10, {epochs} epochs of Adam "
+          "(lr 1e-3, the last epoch 1e-4; batch 128):")
     runs = dict(BASELINES)
     mine = learner_initializer()
     if mine is None:
