@@ -1,5 +1,6 @@
 """tinynet.kernels.random gives the same bytes on 1 thread, on 2 threads, and without JIT."""
 import hashlib
+import importlib
 import os
 import subprocess
 import sys
@@ -56,3 +57,34 @@ def test_same_bytes_with_one_thread_as_with_all_threads():
 def test_same_bytes_without_jit():
     n = 1500                                    # plain Python is slow; two tiles are enough
     assert _digest_in_subprocess(n, NUMBA_DISABLE_JIT="1") == _digest_here(n)
+
+
+SMALL_DRAWS = """
+import numpy as np
+from numba.np.ufunc import parallel
+from tinynet.kernels import random as tr, samplers
+g = tr.Generator(0)
+for dt in (np.float32, np.float64):
+    g.uniform(100, dtype=dt); g.normal(100, dtype=dt); g.truncated_normal(100, dtype=dt)
+names = ["_uniform_f32", "_uniform_f64", "_normal_f32", "_normal_f64", "_truncated_f32", "_truncated_f64"]
+hits = sum(sum(getattr(samplers, n).serial.stats.cache_hits.values()) for n in names)
+print(parallel._is_initialized, hits)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"), reason="needs the JIT")
+def test_small_draws_load_the_serial_build_from_the_cache_and_never_start_threads():
+    """In a fresh process, small draws run the serial machine code read from the on-disk
+    cache: had the serial build loaded the parallel build's cache entry, numba's thread pool
+    would be started. (The first run of this script fills the cache; the second reads it.)"""
+    pool = importlib.import_module("numba.np.ufunc.parallel")
+    if not hasattr(pool, "_is_initialized"):
+        pytest.skip("this numba does not expose whether its thread pool started")
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", SMALL_DRAWS], capture_output=True, text=True,
+                             timeout=600)
+        assert out.returncode == 0, out.stderr
+    started, hits = out.stdout.split()
+    assert started == "False"
+    assert int(hits) == 6

@@ -111,8 +111,10 @@ def _at_most(value, dtype):
     return np.nextafter(v, dtype.type(-np.inf)) if float(v) > value else v
 
 
-def _kernel(name, dtype):
-    return getattr(_kernels, f"_{name}_{'f32' if dtype == np.float32 else 'f64'}")
+def _kernel(name, out, offset):
+    """The compiled sampler for ``out``'s dtype: its serial build for a small request."""
+    builds = getattr(_kernels, f"_{name}_{'f32' if out.dtype == np.float32 else 'f64'}")
+    return _kernels.kernel(builds, out, offset)
 
 
 # --------------------------------------------------------------------------- fill functions
@@ -131,8 +133,9 @@ def fill_uniform(out, seed, stream, call, offset=0, low=0.0, high=1.0):
         return out
     rk = round_keys((_check_word("seed", seed), _check_word("stream", stream)))
     top = _below(high, out.dtype)
-    _kernel("uniform", out.dtype)(out, rk, np.uint64(_check_word("call", call)),
-                                  _check_offset(offset), low, high - low, high, top)
+    offset = _check_offset(offset)
+    _kernel("uniform", out, offset)(out, rk, np.uint64(_check_word("call", call)),
+                                    offset, low, high - low, high, top)
     return out
 
 
@@ -144,8 +147,9 @@ def fill_normal(out, seed, stream, call, offset=0, mean=0.0, std=1.0):
     if std < 0:
         raise ValueError(f"std must be >= 0; got {std}. A standard deviation has no sign.")
     rk = round_keys((_check_word("seed", seed), _check_word("stream", stream)))
-    _kernel("normal", out.dtype)(out, rk, np.uint64(_check_word("call", call)),
-                                 _check_offset(offset), mean, std)
+    offset = _check_offset(offset)
+    _kernel("normal", out, offset)(out, rk, np.uint64(_check_word("call", call)),
+                                   offset, mean, std)
     return out
 
 
@@ -169,9 +173,10 @@ def fill_truncated_normal(out, seed, stream, call, offset=0, a=-2.0, b=2.0):
         raise ValueError(f"the interval [{a}, {b}] holds a probability below 1e-300 under N(0, 1), "
                          f"which float64 cannot represent; bring it within about 37 of the mean.")
     rk = round_keys((_check_word("seed", seed), _check_word("stream", stream)))
-    _kernel("truncated", out.dtype)(out, rk, np.uint64(_check_word("call", call)),
-                                    _check_offset(offset), p_low, p_high - p_low, lo, hi, sign,
-                                    _at_least(a, out.dtype), _at_most(b, out.dtype))
+    offset = _check_offset(offset)
+    _kernel("truncated", out, offset)(out, rk, np.uint64(_check_word("call", call)),
+                                      offset, p_low, p_high - p_low, lo, hi, sign,
+                                      _at_least(a, out.dtype), _at_most(b, out.dtype))
     return out
 
 

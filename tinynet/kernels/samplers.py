@@ -53,6 +53,25 @@ alone stops the compiler from vectorizing a loop (here it cost a factor of 3-5).
 
 Parallelism: tiles are grouped into tasks of ``TILES_PER_TASK`` tiles run with ``prange``;
 each task has its own scratch buffers and writes a disjoint slice of the output.
+
+Serial and parallel builds of one source
+----------------------------------------
+Entering a ``parallel=True`` region wakes the threading layer's workers. On an idle
+machine that costs microseconds; on a loaded one a sleeping worker may wait for a time
+slice, and a 1-element draw has been measured at ~22 ms instead of 0.04 ms. Initializers,
+Dropout and the init laboratory make many small draws, so every sampler is compiled twice
+from the *same* Python source by :func:`serial_and_parallel`: once with ``parallel=True``
+and once with ``parallel=False`` (where ``prange`` is a plain ``range``). :func:`kernel`
+picks the serial build for a request spanning at most ``SERIAL_MAX_TASKS`` tasks (one task
+never uses more than one thread anyway). The limit, 4 tasks (65536 float32 or 32768
+float64 values), comes from ``benchmarks/bench_random.py``: on 2 loaded cores a serial
+4-task fill took 0.3-1.2 ms and a parallel one ~11 ms, the wake-up alone; on an idle
+machine the serial build gives up at most the second thread's half of that 0.3-1.2 ms.
+Both builds address elements the same way, so they give the same bits (tests compare them
+bit for bit).
+
+Each build has its own on-disk cache files (see :mod:`.serial_parallel` for why that needs
+care).
 """
 import math
 
@@ -62,9 +81,11 @@ from numba import njit, prange
 from .boxmuller import cos_sin_f32, log_f32
 from .normal_cdf import TINY, _A, _B, _horner7, norm_ppf, tail_ppf
 from .philox import philox4x64
+from .serial_parallel import serial_and_parallel
 
 BLOCKS_PER_TILE = 128                  # K: 1024 float32 or 512 float64 values per tile
 TILES_PER_TASK = 16                    # one parallel task: 16384 float32 values
+SERIAL_MAX_TASKS = 4                   # requests of at most 4 tasks run on one thread
 K = BLOCKS_PER_TILE
 TWO_PI = 2.0 * math.pi
 _ZERO = np.uint64(0)
@@ -117,8 +138,21 @@ def _copy_tile(out, values, start):
         out[lo:hi] = values[lo - start:hi - start]
 
 
+# --------------------------------------------------------------------------- serial or parallel
+def kernel(builds, out, offset):
+    """The build of ``builds`` to run for filling ``out`` with elements ``offset...``.
+
+    Serial when the request spans at most ``SERIAL_MAX_TASKS`` tasks (see the module
+    docstring: waking the worker threads can cost far more than the work).
+    """
+    per_tile = (8 if out.dtype == np.float32 else 4) * K
+    tiles = (offset + out.size + per_tile - 1) // per_tile - offset // per_tile
+    tasks = (tiles + TILES_PER_TASK - 1) // TILES_PER_TASK
+    return builds.serial if tasks <= SERIAL_MAX_TASKS else builds.parallel
+
+
 # --------------------------------------------------------------------------- uniform
-@njit(parallel=True, cache=True, error_model="numpy")
+@serial_and_parallel
 def _uniform_f32(out, rk, call, offset, low, scale, high, top):
     first, end, tasks = _tasks(offset, out.size, 8 * K)
     lo32, scale32 = np.float32(low), np.float32(scale)
@@ -136,7 +170,7 @@ def _uniform_f32(out, rk, call, offset, low, scale, high, top):
             _copy_tile(out, values, tile * 8 * K - offset)
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@serial_and_parallel
 def _uniform_f64(out, rk, call, offset, low, scale, high, top):
     first, end, tasks = _tasks(offset, out.size, 4 * K)
     for t in prange(tasks):
@@ -152,7 +186,7 @@ def _uniform_f64(out, rk, call, offset, low, scale, high, top):
 
 
 # --------------------------------------------------------------------------- normal
-@njit(parallel=True, cache=True, error_model="numpy")
+@serial_and_parallel
 def _normal_f32(out, rk, call, offset, mean, std):
     first, end, tasks = _tasks(offset, out.size, 8 * K)
     m, s = np.float32(mean), np.float32(std)
@@ -177,7 +211,7 @@ def _normal_f32(out, rk, call, offset, mean, std):
             _copy_tile(out, values.reshape(8 * K), tile * 8 * K - offset)
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@serial_and_parallel
 def _normal_f64(out, rk, call, offset, mean, std):
     first, end, tasks = _tasks(offset, out.size, 4 * K)
     for t in prange(tasks):
@@ -228,7 +262,7 @@ def truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x, tails, idx):
         x[i] = sign * min(max(x[i], lo), hi)
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@serial_and_parallel
 def _truncated_f32(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, out_hi):
     first, end, tasks = _tasks(offset, out.size, 8 * K)
     for t in prange(tasks):
@@ -251,7 +285,7 @@ def _truncated_f32(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, 
             _copy_tile(out, values, tile * 8 * K - offset)
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@serial_and_parallel
 def _truncated_f64(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, out_hi):
     first, end, tasks = _tasks(offset, out.size, 4 * K)
     for t in prange(tasks):
