@@ -1,11 +1,20 @@
 """Samples per second of tinynet's samplers against numpy (and torch, when installed).
 
     python benchmarks/bench_random.py [--n 10000000] [--reps 7]
+    python benchmarks/bench_random.py --per-call [--calls 200]
 
 All contenders run in this one process, round-robin (one run of each per repetition, so
 a busy machine slows them alike); the figure is the median over repetitions, after a
 warm-up run that also compiles the numba kernels. Ratios are tinynet / reference, so
 > 1 means tinynet is faster. Results go to the "random" section of benchmarks/RESULTS.md.
+
+``--per-call`` measures what one ``Generator`` call costs at sizes 1, 100, 10^4 and 10^6
+(the mean over back-to-back calls, which counts the occasional slow thread wake-up, and
+the median), then times the serial and the parallel build of each sampler side by side
+for requests of 1 to 64 tasks: the measurement behind ``samplers.SERIAL_MAX_TASKS``. It
+writes the "random-per-call" section. It needs nothing newer than ``Generator``, so the
+same script can time an older tinynet put first on PYTHONPATH (the build sweep is then
+skipped).
 """
 import argparse
 import os
@@ -72,12 +81,101 @@ GOALS = [  # (tinynet, reference, goal ratio)
 ]
 
 
+SIZES = [1, 100, 10_000, 1_000_000]
+SAMPLERS = [("normal", np.float32), ("normal", np.float64), ("uniform", np.float32),
+            ("uniform", np.float64), ("truncated_normal", np.float32),
+            ("truncated_normal", np.float64)]
+
+
+def per_call(g, sampler, dtype, n, calls):
+    """(mean, median) seconds per ``g.<sampler>(n)`` call over ``calls`` back-to-back calls."""
+    f = getattr(g, sampler)
+    f(n, dtype=dtype)                                   # warm-up (cache load or compile)
+    times = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        f(n, dtype=dtype)
+        times.append(time.perf_counter() - t0)
+    return statistics.fmean(times), statistics.median(times)
+
+
+def build_sweep(calls):
+    """Median ms of the serial and the parallel build, side by side, per task count."""
+    from tinynet.kernels import samplers
+    if not hasattr(samplers, "SERIAL_MAX_TASKS"):
+        return None
+    saved, rows = samplers.SERIAL_MAX_TASKS, []
+    g = tr.Generator(1)
+    try:
+        for sampler, dtype in SAMPLERS:
+            task = (8 if dtype == np.float32 else 4) * samplers.K * samplers.TILES_PER_TASK
+            cells = []
+            for tasks in (1, 2, 4, 8, 16, 64):
+                times = {"serial": [], "parallel": []}
+                for rep in range(max(5, calls // (4 * tasks)) + 1):
+                    for path, limit in (("serial", 2**62), ("parallel", -1)):
+                        samplers.SERIAL_MAX_TASKS = limit
+                        t0 = time.perf_counter()
+                        getattr(g, sampler)(tasks * task, dtype=dtype)
+                        if rep:                              # rep 0 is the warm-up
+                            times[path].append(time.perf_counter() - t0)
+                cells.append(tuple(1e3 * statistics.median(times[p]) for p in ("serial", "parallel")))
+            rows.append((f"{sampler} {np.dtype(dtype).name}", cells))
+    finally:
+        samplers.SERIAL_MAX_TASKS = saved
+    return rows, saved
+
+
+def main_per_call(args):
+    import tinynet
+    g = tr.Generator(0)
+    load_before = os.getloadavg()[0]
+    rows = [(f"{s} {np.dtype(d).name}", [per_call(g, s, d, n, args.calls if n < 10**6 else 20)
+                                         for n in SIZES]) for s, d in SAMPLERS]
+    sweep = build_sweep(args.calls)
+    load = f"1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    lines = ["## random: cost of one call (benchmarks/bench_random.py --per-call)", "",
+             f"Machine: {machine()}",
+             f"Command: `python benchmarks/bench_random.py --per-call --calls {args.calls}` "
+             f"(tinynet from {os.path.dirname(tinynet.__file__)}); numba threads "
+             f"{numba.get_num_threads()}, threading layer {numba.threading_layer()}; {load}.", "",
+             f"ms per call, mean / median over {args.calls} back-to-back calls (20 at 10^6), "
+             "after one warm-up call:", "",
+             "| sampler | " + " | ".join(f"n = {n:,}" for n in SIZES) + " |",
+             "|---|" + "---:|" * len(SIZES)]
+    lines += [f"| {name} | " + " | ".join(f"{1e3 * m:.3f} / {1e3 * md:.3f}" for m, md in cells)
+              + " |" for name, cells in rows]
+    if sweep is not None:
+        sweep_rows, limit = sweep
+        tasks = (1, 2, 4, 8, 16, 64)
+        lines += ["", f"Serial vs parallel build, median ms per call, forced whatever the size "
+                  f"(one task = 16384 float32 or 8192 float64 values; the default runs the "
+                  f"serial build up to {limit} tasks):", "",
+                  "| sampler | " + " | ".join(f"{t} task{'s' if t > 1 else ''}" for t in tasks) + " |",
+                  "|---|" + "---:|" * len(tasks)]
+        lines += [f"| {name} | " + " | ".join(f"{s:.2f} / {p:.2f}" for s, p in cells) + " |"
+                  for name, cells in sweep_rows]
+        lines += ["", "(serial / parallel.) A parallel call pays for waking numba's worker "
+                  "threads: microseconds when a core is free, several ms when the machine is "
+                  "loaded and a worker must wait for a time slice; the load average above says "
+                  "which case was measured."]
+    body = "\n".join(lines)
+    print(body)
+    if not args.no_write:
+        write_section("random-per-call", body)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000_000)
     ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--per-call", action="store_true",
+                    help="time single calls at sizes 1..10^6 and the serial vs parallel builds")
+    ap.add_argument("--calls", type=int, default=200, help="calls per size with --per-call")
     ap.add_argument("--no-write", action="store_true", help="print only, leave RESULTS.md alone")
     args = ap.parse_args()
+    if args.per_call:
+        return main_per_call(args)
     c = contenders(args.n)
     times = {k: [] for k in c}
     for f in c.values():

@@ -64,9 +64,10 @@ from the *same* Python source by :func:`serial_and_parallel`: once with ``parall
 and once with ``parallel=False`` (where ``prange`` is a plain ``range``). :func:`kernel`
 picks the serial build for a request spanning at most ``SERIAL_MAX_TASKS`` tasks (one task
 never uses more than one thread anyway). The limit, 4 tasks (65536 float32 or 32768
-float64 values), comes from ``benchmarks/bench_random.py``: on 2 loaded cores a serial
-4-task fill took 0.3-1.2 ms and a parallel one ~11 ms, the wake-up alone; on an idle
-machine the serial build gives up at most the second thread's half of that 0.3-1.2 ms.
+float64 values), comes from ``benchmarks/bench_random.py --per-call``: on 2 loaded cores
+a serial 4-task fill took 0.4-1.2 ms and a parallel one 7-12 ms, mostly the wake-up (the
+serial build stayed ahead up to 8-16 tasks); on an idle machine, where waking is cheap,
+the serial build gives up at most the second thread's half of those 0.4-1.2 ms.
 Both builds address elements the same way, so they give the same bits (tests compare them
 bit for bit).
 
