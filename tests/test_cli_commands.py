@@ -28,7 +28,9 @@ def test_lesson_commands_call_the_lessons_module(fake_lessons):
 
 
 def test_missing_lessons_module_is_one_line(monkeypatch, capsys):
+    import tinynet
     monkeypatch.setitem(sys.modules, "tinynet.lessons", None)   # import fails
+    monkeypatch.delattr(tinynet, "lessons", raising=False)     # even if an earlier test imported it
     assert cli.main(["lessons"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("tinynet: error:")
