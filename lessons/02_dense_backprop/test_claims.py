@@ -1,13 +1,9 @@
 """Lesson 2's claims: the hand-written backward IS autograd's, to float64 rounding."""
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("tinynet_lesson_02_script", HERE / "lesson.py")
-lesson = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lesson)
+from tinynet.lesson_tests import lesson_script
+
+lesson = lesson_script(__file__, 2)
 
 
 def test_hand_backward_matches_autograd_to_1e_12():

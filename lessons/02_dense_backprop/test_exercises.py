@@ -1,30 +1,14 @@
 """Grader for lesson 2. `tinynet check 2` grades your exercises.py; plain pytest grades the
 reference solution (set TINYNET_GRADE=learner to grade yours with pytest)."""
-import importlib.util
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import tinynet as tn
 from tinynet.nn import functional as F
+from tinynet.lesson_tests import graded_module
 
-HERE = Path(__file__).resolve().parent
 LESSON = 2
 SIZES = [(1, 1, 1), (5, 3, 4), (8, 7, 2), (16, 2, 10)]   # (N, fan_in, fan_out)
-
-
-def load_impl():
-    """The learner's exercises.py if TINYNET_GRADE=learner, else the reference solution."""
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = HERE / "exercises.py"
-    else:
-        path = HERE.parent / "solutions" / f"lesson_{LESSON:02d}.py"
-    spec = importlib.util.spec_from_file_location(f"tinynet_grade_{LESSON:02d}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _same(name, got, expected, hint):
@@ -74,4 +58,4 @@ EXERCISES = {
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_exercise(name):
-    EXERCISES[name](load_impl())
+    EXERCISES[name](graded_module(__file__, LESSON))

@@ -5,18 +5,13 @@ tinynet's circles (factor 0.8, as sklearn's make_circles default used by the cou
 seeds 1-7 reach train 0.977-0.983 and test 0.93-0.97; seed 0 is still at loss 0.40
 (train 0.87) after 15,000 steps. The course reports 0.993 / 0.96 for its single seed.
 """
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import tinynet as tn
+from tinynet.lesson_tests import lesson_script
 
-HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("tinynet_lesson_03_script", HERE / "lesson.py")
-lesson = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lesson)
+lesson = lesson_script(__file__, 3)
 
 
 def test_data_is_the_assignment_setup():

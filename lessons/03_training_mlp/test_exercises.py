@@ -1,29 +1,13 @@
 """Grader for lesson 3. `tinynet check 3` grades your exercises.py; plain pytest grades the
 reference solution (set TINYNET_GRADE=learner to grade yours with pytest)."""
-import importlib.util
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import tinynet as tn
 from tinynet.nn import functional as F
+from tinynet.lesson_tests import graded_module, call_exercise
 
-HERE = Path(__file__).resolve().parent
 LESSON = 3
-
-
-def load_impl():
-    """The learner's exercises.py if TINYNET_GRADE=learner, else the reference solution."""
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = HERE / "exercises.py"
-    else:
-        path = HERE.parent / "solutions" / f"lesson_{LESSON:02d}.py"
-    spec = importlib.util.spec_from_file_location(f"tinynet_grade_{LESSON:02d}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _cases():
@@ -33,20 +17,10 @@ def _cases():
     yield np.array([[1000.0], [-1000.0], [40.0], [-40.0]]), np.array([[0.0], [1.0], [0.0], [1.0]])
 
 
-def _call(fn, *args):
-    try:
-        with np.errstate(all="ignore"):
-            return fn(*args)
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        raise AssertionError(f"{fn.__name__} raised {type(error).__name__}: {error}") from None
-
-
 def check_bce_with_logits(impl):
     for z, y in _cases():
         expected = float(F.binary_cross_entropy_with_logits(tn.Tensor(z), y).data)
-        got = _call(impl.bce_with_logits, z, y)
+        got = call_exercise(impl.bce_with_logits, z, y)
         assert np.isfinite(got), (
             f"bce_with_logits returned {got} for logits as large as {np.abs(z).max():g}: log(sigmoid(z)) "
             "underflows to log(0); use max(z, 0) - z*y + log1p(exp(-|z|))")
@@ -59,7 +33,7 @@ def check_bce_with_logits_grad(impl):
     for z, y in _cases():
         t = tn.Tensor(z.copy(), requires_grad=True)
         F.binary_cross_entropy_with_logits(t, y).backward()
-        got = np.asarray(_call(impl.bce_with_logits_grad, z, y), dtype=np.float64)
+        got = np.asarray(call_exercise(impl.bce_with_logits_grad, z, y), dtype=np.float64)
         assert got.shape == z.shape, f"the gradient has shape {got.shape}, expected {z.shape}"
         assert np.allclose(got, t.grad, rtol=1e-12, atol=1e-15), (
             f"bce_with_logits_grad is off by up to {np.max(np.abs(got - t.grad)):.3g} from autograd: "
@@ -72,7 +46,7 @@ def check_sgd_step(impl):
     grads = [rng.standard_normal((3, 2)), rng.standard_normal(2)]
     originals = [p for p in params]
     expected = [p - 0.1 * g for p, g in zip(params, grads)]
-    _call(impl.sgd_step, params, grads, 0.1)
+    call_exercise(impl.sgd_step, params, grads, 0.1)
     for p, original, e in zip(params, originals, expected):
         assert p is original, "sgd_step replaced an array in the list; update each array in place (p -= lr * g)"
         assert np.allclose(p, e, rtol=0, atol=1e-15), (
@@ -88,4 +62,4 @@ EXERCISES = {
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_exercise(name):
-    EXERCISES[name](load_impl())
+    EXERCISES[name](graded_module(__file__, LESSON))

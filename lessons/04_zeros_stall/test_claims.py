@@ -1,14 +1,9 @@
 """Lesson 4's claims, float64 and exact where the claim is exact."""
-import importlib.util
-from pathlib import Path
-
-import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("tinynet_lesson_04_script", HERE / "lesson.py")
-lesson = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lesson)
+from tinynet.lesson_tests import lesson_script
+
+lesson = lesson_script(__file__, 4)
 
 
 @pytest.mark.slow

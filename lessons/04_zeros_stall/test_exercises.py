@@ -1,40 +1,15 @@
 """Grader for lesson 4. `tinynet check 4` grades your exercises.py; plain pytest grades the
 reference solution (set TINYNET_GRADE=learner to grade yours with pytest)."""
-import importlib.util
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import tinynet as tn
-from tinynet import init, nn, optim
+from tinynet import init, nn
 from tinynet.nn import functional as F
+from tinynet.lesson_tests import graded_module, call_exercise
 
-HERE = Path(__file__).resolve().parent
 LESSON = 4
 NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
-
-
-def load_impl():
-    """The learner's exercises.py if TINYNET_GRADE=learner, else the reference solution."""
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = HERE / "exercises.py"
-    else:
-        path = HERE.parent / "solutions" / f"lesson_{LESSON:02d}.py"
-    spec = importlib.util.spec_from_file_location(f"tinynet_grade_{LESSON:02d}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _call(fn, *args):
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        raise AssertionError(f"{fn.__name__} raised {type(error).__name__}: {error}") from None
 
 
 def check_first_nonzero_step(impl):
@@ -45,7 +20,7 @@ def check_first_nonzero_step(impl):
         {"a": np.array([0.0, 1e-20, 0.0]), "b": np.ones((2, 2)), "c": np.ones(2), "d": np.zeros(1)},
     ]
     expected = {"a": 2, "b": 1, "c": 0, "d": None}
-    got = _call(impl.first_nonzero_step, history)
+    got = call_exercise(impl.first_nonzero_step, history)
     assert got == expected, (
         f"first_nonzero_step gave {got}, expected {expected}: steps count from 0, compare with exact "
         "zero (a gradient of 1e-300 is not zero), and None for a gradient that is zero at every step")
@@ -64,7 +39,7 @@ def _measured_step0():
 
 
 def check_nonzero_gradients_at_step0(impl):
-    got = _call(impl.nonzero_gradients_at_step0)
+    got = call_exercise(impl.nonzero_gradients_at_step0)
     got = set(got) if not isinstance(got, str) else {got}
     unknown = got - set(NAMES)
     assert not unknown, f"unknown parameter names {sorted(unknown)}; use the names {NAMES}"
@@ -82,4 +57,4 @@ EXERCISES = {
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_exercise(name):
-    EXERCISES[name](load_impl())
+    EXERCISES[name](graded_module(__file__, LESSON))

@@ -6,15 +6,11 @@ Measured: constant 0.5 keeps one distinct unit per hidden layer (spread exactly 
 collapses back to 0) but does not grow within 15,000 steps: accuracy stays that of the
 constant start.
 """
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("tinynet_lesson_05_script", HERE / "lesson.py")
-lesson = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lesson)
+from tinynet.lesson_tests import lesson_script
+
+lesson = lesson_script(__file__, 5)
 
 
 @pytest.mark.slow

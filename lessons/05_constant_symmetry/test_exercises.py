@@ -1,35 +1,11 @@
 """Grader for lesson 5. `tinynet check 5` grades your exercises.py; plain pytest grades the
 reference solution (set TINYNET_GRADE=learner to grade yours with pytest)."""
-import importlib.util
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import graded_module, call_exercise
+
 LESSON = 5
-
-
-def load_impl():
-    """The learner's exercises.py if TINYNET_GRADE=learner, else the reference solution."""
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = HERE / "exercises.py"
-    else:
-        path = HERE.parent / "solutions" / f"lesson_{LESSON:02d}.py"
-    spec = importlib.util.spec_from_file_location(f"tinynet_grade_{LESSON:02d}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _call(fn, *args):
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        raise AssertionError(f"{fn.__name__} raised {type(error).__name__}: {error}") from None
 
 
 def _kernels():
@@ -44,7 +20,7 @@ def _kernels():
 
 def check_unit_spread(impl):
     for W, spread, _, _ in _kernels():
-        got = _call(impl.unit_spread, W)
+        got = call_exercise(impl.unit_spread, W)
         assert np.isclose(got, spread, rtol=1e-6, atol=1e-15), (
             f"unit_spread of a {W.shape} kernel = {got}, expected {spread}: units are the COLUMNS "
             "(fan_in, fan_out); take max minus min across columns for each input row, then the largest")
@@ -53,7 +29,7 @@ def check_unit_spread(impl):
 def check_count_distinct_units(impl):
     for W, _, strict, loose in _kernels():
         for tol, expected in ((1e-12, strict), (1e-3, loose)):
-            got = _call(impl.count_distinct_units, W, tol)
+            got = call_exercise(impl.count_distinct_units, W, tol)
             assert got == expected, (
                 f"count_distinct_units of a {W.shape} kernel with tol={tol:g} = {got}, expected {expected}: "
                 "count distinct COLUMNS, treating columns within tol (max abs difference) as one")
@@ -64,4 +40,4 @@ EXERCISES = {"unit_spread": check_unit_spread, "count_distinct_units": check_cou
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_exercise(name):
-    EXERCISES[name](load_impl())
+    EXERCISES[name](graded_module(__file__, LESSON))

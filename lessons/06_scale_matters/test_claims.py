@@ -1,21 +1,11 @@
 """Lesson 6's claims, measured: the scale of the init decides whether the signal survives."""
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import lesson_script
 
 
-def _lesson():
-    spec = importlib.util.spec_from_file_location("tinynet_lesson06_lesson", HERE / "lesson.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lesson = _lesson()
+lesson = lesson_script(__file__, 6)
 
 
 @pytest.fixture(scope="module")

@@ -1,36 +1,11 @@
 """Grader for lesson 6. `tinynet check 6` grades your exercises.py; plain pytest grades the
 reference solution (set TINYNET_GRADE=learner to grade yours with pytest)."""
-import importlib.util
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import graded_module, call_exercise
+
 LESSON = 6
-
-
-def load_impl():
-    """The learner's exercises.py if TINYNET_GRADE=learner, else the reference solution."""
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = HERE / "exercises.py"
-    else:
-        path = HERE.parent / "solutions" / f"lesson_{LESSON:02d}.py"
-    spec = importlib.util.spec_from_file_location(f"tinynet_grade_{LESSON:02d}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _call(fn, *args):
-    """Call the learner's function; any crash other than 'not implemented' is a failed check."""
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise
-    except Exception as error:  # a crash is a wrong answer, reported in plain words
-        raise AssertionError(f"{fn.__name__}{args!r} raised {type(error).__name__}: {error}") from None
 
 
 def check_std_gain(impl):
@@ -38,7 +13,7 @@ def check_std_gain(impl):
              (2.0, 3, "tanh")]
     for sigma, fan_in, activation in cases:
         expected = sigma * np.sqrt(fan_in / 2 if activation == "relu" else fan_in)
-        got = _call(impl.std_gain, sigma, fan_in, activation)
+        got = call_exercise(impl.std_gain, sigma, fan_in, activation)
         assert np.isclose(got, expected, rtol=1e-12, atol=0), (
             f"std_gain({sigma}, {fan_in}, {activation!r}) returned {got}, expected {expected:.6g}. "
             "Var(z) = fan_in·σ²·E[a²]; ReLU keeps E[a²] = Var(z)/2; return a std, not a variance.")
@@ -67,7 +42,7 @@ def check_layer_stds(impl):
         for kernel in kernels:
             a = f(a @ kernel)
             expected.append(a.std())
-        got = _call(impl.layer_stds, x, kernels, activation)
+        got = call_exercise(impl.layer_stds, x, kernels, activation)
         got = np.asarray(got, dtype=np.float64)
         assert got.shape == (len(kernels),), (
             f"layer_stds returned {got.shape[0] if got.ndim else 'a scalar'} values for "
@@ -82,4 +57,4 @@ EXERCISES = {"std_gain": check_std_gain, "layer_stds": check_layer_stds}
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_exercise(name):
-    EXERCISES[name](load_impl())
+    EXERCISES[name](graded_module(__file__, LESSON))

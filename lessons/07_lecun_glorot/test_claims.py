@@ -1,33 +1,10 @@
 """Lesson 7's claims (Glorot & Bengio 2010, figs 6-7), measured on a 5 x 1000 tanh MLP at init."""
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-HERE = Path(__file__).resolve().parent
-FASHION = Path("/usr/share/datasets/fashion-mnist")
+from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_MNIST
 
-
-def _lesson():
-    spec = importlib.util.spec_from_file_location("tinynet_lesson07_lesson", HERE / "lesson.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lesson = _lesson()
-
-
-def _have_fashion_mnist():
-    try:
-        lesson.data.load_fashion_mnist(download=False)
-        return True
-    except Exception:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _have_fashion_mnist(),
-                                reason="Fashion-MNIST not found (apt-get install dataset-fashion-mnist)")
+lesson = lesson_script(__file__, 7)
+pytestmark = pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 
 
 @pytest.fixture(scope="module")

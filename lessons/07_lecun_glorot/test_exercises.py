@@ -5,30 +5,16 @@ The checks are statistical with bands of ~6 standard errors computed from the sa
 so a correct initializer passes (a false alarm is rarer than 1 in 10^8) and a wrong
 formula — off by a few percent or more — fails.
 """
-import importlib.util
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import graded_module
+
 LESSON = 7
 TRUNCATED_STD = 0.87962566103423978     # std of a standard normal cut at +-2
 TRUNCATED_KURTOSIS = -0.6345            # excess kurtosis of the same (uniform: -1.2, normal: 0)
-
-
-def load_impl():
-    """The learner's exercises.py if TINYNET_GRADE=learner, else the reference solution."""
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = HERE / "exercises.py"
-    else:
-        path = HERE.parent / "solutions" / f"lesson_{LESSON:02d}.py"
-    spec = importlib.util.spec_from_file_location(f"tinynet_grade_{LESSON:02d}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _draw(fn, shape, seed):
@@ -94,4 +80,4 @@ EXERCISES = {"glorot_uniform": check_glorot_uniform, "lecun_normal": check_lecun
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_exercise(name):
-    EXERCISES[name](load_impl())
+    EXERCISES[name](graded_module(__file__, LESSON))

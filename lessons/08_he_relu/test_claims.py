@@ -1,22 +1,12 @@
 """Lesson 8's claims: He keeps the scale through 30 ReLU layers, Xavier halves the variance
 per layer, and on Fashion-MNIST a 30-layer MLP learns with He while Xavier stalls at ln 10."""
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_MNIST
 
 
-def _lesson():
-    spec = importlib.util.spec_from_file_location("tinynet_lesson08_lesson", HERE / "lesson.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lesson = _lesson()
+lesson = lesson_script(__file__, 8)
 
 
 @pytest.fixture(scope="module")
@@ -43,17 +33,8 @@ def test_he_keeps_the_scale(depth_runs):
     assert np.mean((ratios >= 0.5) & (ratios <= 2.0)) >= 0.7, ratios
 
 
-def _have_fashion_mnist():
-    try:
-        lesson.data.load_fashion_mnist(download=False)
-        return True
-    except Exception:
-        return False
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _have_fashion_mnist(), reason="Fashion-MNIST not found "
-                    "(apt-get install dataset-fashion-mnist)")
+@pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 def test_he_learns_while_xavier_stalls_on_fashion_mnist():
     losses = lesson.training_experiment(steps=200, seed=0)
     he, xavier = losses["He"], losses["Xavier"]

@@ -5,45 +5,21 @@ Distributions are checked statistically: std within ~6 standard errors computed 
 sample size, mean ~0, the shape of the distribution (excess kurtosis: uniform -1.2,
 normal 0, normal truncated at 2σ -0.63) and the bounds.
 """
-import importlib.util
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import graded_module, call_exercise
+
 LESSON = 8
 TRUNCATED_STD = 0.87962566103423978
 KURTOSIS = {"uniform": -1.2, "normal": 0.0, "truncated": -0.6345}
 
 
-def load_impl():
-    """The learner's exercises.py if TINYNET_GRADE=learner, else the reference solution."""
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = HERE / "exercises.py"
-    else:
-        path = HERE.parent / "solutions" / f"lesson_{LESSON:02d}.py"
-    spec = importlib.util.spec_from_file_location(f"tinynet_grade_{LESSON:02d}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _call(fn, *args):
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        shown = ", ".join("rng" if isinstance(a, np.random.Generator) else repr(a) for a in args)
-        raise AssertionError(f"{fn.__name__}({shown}) raised {type(error).__name__}: {error}") from None
-
-
 def _weights(fn, shape, seed, *, call_shape=True):
     args = (shape, np.random.default_rng(seed)) if call_shape else (np.random.default_rng(seed),)
-    w = _call(fn, *args)
+    w = call_exercise(fn, *args)
     assert isinstance(w, np.ndarray), f"{fn.__name__} returned a {type(w).__name__}; return a numpy array"
     assert w.shape == tuple(shape), f"{fn.__name__} returned shape {w.shape}; expected {tuple(shape)}"
     assert np.all(np.isfinite(w)), f"{fn.__name__} returned NaN or inf values"
@@ -90,7 +66,7 @@ def check_calculate_gain(impl):
                 ("selu", None): 0.75, ("leaky_relu", None): math.sqrt(2 / (1 + 0.01 ** 2)),
                 ("leaky_relu", 0.2): math.sqrt(2 / 1.04), ("leaky_relu", 0): math.sqrt(2)}
     for (name, param), value in expected.items():
-        got = _call(impl.calculate_gain, name, param)
+        got = call_exercise(impl.calculate_gain, name, param)
         assert got is not None and math.isclose(got, value, rel_tol=1e-12), (
             f"calculate_gain({name!r}, {param!r}) = {got}, expected {value!r}")
     try:
@@ -147,7 +123,7 @@ def check_what_it_draws(impl):
     for fan_in, fan_out in [(784, 10), (256, 256), (30, 7)]:
         expected = {"A": None, "B": math.sqrt(2 / fan_in / 3), "C": 1 / fan_in, "D": math.sqrt(3) / fan_in}
         for snippet, value in expected.items():
-            got = _call(impl.what_it_draws, snippet, fan_in, fan_out)
+            got = call_exercise(impl.what_it_draws, snippet, fan_in, fan_out)
             if value is None:
                 assert got is None, (f"what_it_draws('A', ...) = {got}: snippet A cannot run "
                                      "(np.random.normal takes loc and scale, not low/high); return None")
@@ -164,4 +140,4 @@ EXERCISES = {"he_normal": check_he_normal, "calculate_gain": check_calculate_gai
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_exercise(name):
-    EXERCISES[name](load_impl())
+    EXERCISES[name](graded_module(__file__, LESSON))

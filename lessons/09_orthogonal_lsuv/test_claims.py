@@ -1,23 +1,13 @@
 """Lesson 9's claims: orthogonal init makes deep linear nets learn at a depth-independent
 speed (Saxe et al. 2013); LSUV brings every layer to unit variance in one rescale and
 trains at least as well as He (Mishkin & Matas 2015)."""
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_MNIST
 
 
-def _lesson():
-    spec = importlib.util.spec_from_file_location("tinynet_lesson09_lesson", HERE / "lesson.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lesson = _lesson()
+lesson = lesson_script(__file__, 9)
 
 
 @pytest.mark.slow
@@ -53,17 +43,8 @@ def test_lsuv_unit_variance_in_at_most_two_passes():
     assert np.all(np.abs(held_out - 1) < 0.15), held_out   # on data LSUV never saw
 
 
-def _have_fashion_mnist():
-    try:
-        lesson.data.load_fashion_mnist(download=False)
-        return True
-    except Exception:
-        return False
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _have_fashion_mnist(), reason="Fashion-MNIST not found "
-                    "(apt-get install dataset-fashion-mnist)")
+@pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 def test_lsuv_trains_at_least_as_well_as_he():
     result = lesson.lsuv_experiment(depth=20, width=128, steps=300, seed=0)
     lsuv, he = (result["curves"][k][-50:].mean() for k in ("LSUV", "He"))

@@ -1,39 +1,15 @@
 """Grader for lesson 9. `tinynet check 9` grades your exercises.py; plain pytest grades the
 reference solution (set TINYNET_GRADE=learner to grade yours with pytest)."""
-import importlib.util
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import graded_module, call_exercise
+
 LESSON = 9
 
 
-def load_impl():
-    """The learner's exercises.py if TINYNET_GRADE=learner, else the reference solution."""
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = HERE / "exercises.py"
-    else:
-        path = HERE.parent / "solutions" / f"lesson_{LESSON:02d}.py"
-    spec = importlib.util.spec_from_file_location(f"tinynet_grade_{LESSON:02d}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        raise AssertionError(f"{fn.__name__} raised {type(error).__name__}: {error}") from None
-
-
 def _orthogonal(impl, shape, seed, gain=1.0):
-    w = _call(impl.orthogonal, shape, np.random.default_rng(seed), gain=gain)
+    w = call_exercise(impl.orthogonal, shape, np.random.default_rng(seed), gain=gain)
     assert isinstance(w, np.ndarray) and w.shape == tuple(shape), (
         f"orthogonal{shape} returned {getattr(w, 'shape', type(w).__name__)}; expected shape {shape}")
     return np.asarray(w, dtype=np.float64)
@@ -84,7 +60,7 @@ def check_lsuv(impl):
     x = np.random.default_rng(9).standard_normal((256, 20)) * 3.0
     model = _model()
     before = [layer.kernel.data.copy() for layer in model.dense_layers()]
-    counts = _call(impl.lsuv, model, x, tol=0.1, max_iter=10)
+    counts = call_exercise(impl.lsuv, model, x, tol=0.1, max_iter=10)
     variances = _variances(model, x)
     bad = np.flatnonzero(np.abs(variances - 1) >= 0.1)
     assert bad.size == 0, (f"after lsuv, Var(z) per layer is {np.round(variances, 3)}; layers "
@@ -107,4 +83,4 @@ EXERCISES = {"orthogonal": check_orthogonal, "lsuv": check_lsuv}
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_exercise(name):
-    EXERCISES[name](load_impl())
+    EXERCISES[name](graded_module(__file__, LESSON))

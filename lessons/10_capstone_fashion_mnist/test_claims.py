@@ -1,35 +1,17 @@
 """Lesson 10's claims on Fashion-MNIST: the comparison separates good from bad schemes, the
 doctor finds and fixes a vanishing deep ReLU net, and He/Glorot MLPs reach the published
 MLP baselines (>= 0.87 test accuracy)."""
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_MNIST
+
 EPOCHS = 5   # of Adam, lr 1e-3 then 1e-4 for the last epoch, batch 128 (lesson.train_mlp)
 
 
-def _lesson():
-    spec = importlib.util.spec_from_file_location("tinynet_lesson10_lesson", HERE / "lesson.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+lesson = lesson_script(__file__, 10)
 
 
-lesson = _lesson()
-
-
-def _have_fashion_mnist():
-    try:
-        lesson.data.load_fashion_mnist(download=False)
-        return True
-    except Exception:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _have_fashion_mnist(),
-                                reason="Fashion-MNIST not found (apt-get install dataset-fashion-mnist)")
+pytestmark = pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 
 
 @pytest.fixture(scope="module")

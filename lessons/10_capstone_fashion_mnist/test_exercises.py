@@ -1,27 +1,13 @@
 """Grader for lesson 10 (your own initializer). `tinynet check 10` grades your
 exercises.py; plain pytest grades the reference solution (TINYNET_GRADE=learner: yours)."""
-import importlib.util
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tinynet.lesson_tests import graded_module
+
 LESSON = 10
-
-
-def load_impl():
-    """The learner's exercises.py if TINYNET_GRADE=learner, else the reference solution."""
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = HERE / "exercises.py"
-    else:
-        path = HERE.parent / "solutions" / f"lesson_{LESSON:02d}.py"
-    spec = importlib.util.spec_from_file_location(f"tinynet_grade_{LESSON:02d}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _kernel(fn, shape, seed):
@@ -90,7 +76,6 @@ def _keeps_scale(fn):
 
 
 def _learns_spirals(fn):
-    import tinynet as tn
     from tinynet import data, optim
     from tinynet.train import fit
     x, y = data.spirals(600, classes=3, seed=0)
@@ -115,4 +100,4 @@ EXERCISES = {"my_initializer": check_my_initializer}
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 def test_exercise(name):
-    EXERCISES[name](load_impl())
+    EXERCISES[name](graded_module(__file__, LESSON))
