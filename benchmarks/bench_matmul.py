@@ -3,11 +3,15 @@
     python benchmarks/bench_matmul.py [--reps 15] [--no-write]
 
 For each shape and product (a @ b, a.T @ b, a @ b.T) three contenders run in this one
-process, round-robin (one call of each per repetition, so a busy machine slows them
-alike): numpy.matmul on the same views, the pure numba kernel
+process: numpy.matmul on the same views, the pure numba kernel
 (``tinynet.kernels.numba_backend.matmul*_numba``) and the default dispatch
 (``tinynet.kernels.matmul*`` on the "numba" backend, which sends products of at least
-``kernels.BLAS_MIN_FLOPS`` multiply-adds to BLAS). Each call is repeated enough times to
+``kernels.BLAS_MIN_FLOPS`` multiply-adds to BLAS). numpy and the default dispatch take
+turns (one batch of calls each per repetition, so a busy machine slows them alike); the
+numba kernel is timed on its own afterwards, because its thread pool keeps spinning after
+each call and slowed whatever ran next (measured: the default dispatch, i.e. BLAS, at
+0.47x of numpy on the 128x784x256 product when it followed the numba kernel, 0.9-1.0x
+otherwise). Each call is repeated enough times to
 last ~20 ms; the figure is the median over repetitions after a warm-up that also
 compiles. Ratios are tinynet / numpy GFLOP/s: > 1 means tinynet is faster.
 Results go to the "matmul" section of benchmarks/RESULTS.md.
@@ -70,8 +74,10 @@ def measure(product, m, k, n, dtype, reps, rng):
     inner = max(1, int(0.02 / once))
     times = {name: [] for name in contenders}
     for _ in range(reps):
-        for name, fn in contenders.items():
-            times[name].append(seconds_per_call(fn, inner))
+        for name in ("numpy", "default"):
+            times[name].append(seconds_per_call(contenders[name], inner))
+    for _ in range(reps):
+        times["numba"].append(seconds_per_call(contenders["numba"], inner))
     flops = 2.0 * m * k * n
     return {name: flops / statistics.median(t) / 1e9 for name, t in times.items()}
 
@@ -104,7 +110,9 @@ def main():
         f"Machine: {machine()}. Load average at the end: {load[0]:.1f} "
         f"(on {os.cpu_count()} cores; other jobs share this machine, so absolute figures vary).",
         f"Command: `python benchmarks/bench_matmul.py --reps {args.reps}`; GFLOP/s = 2mkn / median "
-        "time, contenders round-robin in one process. `numba` = the pure numba kernel; "
+        "time, numpy and the default dispatch taking turns in one process, the numba kernel "
+        "timed apart after them (its spinning pool would slow the next contender). "
+        "`numba` = the pure numba kernel; "
         "`default` = `tinynet.kernels.matmul*` on the default \"numba\" backend, whose dispatch "
         f"rule sends m*n*k >= BLAS_MIN_FLOPS = {kernels.BLAS_MIN_FLOPS} to BLAS "
         "(path column). Ratios > 1: tinynet faster.",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import time
 
 import numpy as np
 
@@ -22,6 +23,21 @@ from tinynet import kernels, nn, optim
 from handwritten_numpy import NumpyMLP
 
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
+SETTLE = 0.02   # seconds of untimed rest before each turn
+
+
+def in_fair_order(names, rng):
+    """The contenders' names in a fresh random order, each after a short untimed pause.
+
+    Thread pools (PyTorch's OpenMP, OpenBLAS, numba) keep spinning for a while after their
+    work is done. With a fixed cyclic order the contender that always follows PyTorch pays
+    for its spinning threads (measured with two threads: tinynet at 1.50x of the numpy loop
+    right after PyTorch, 1.23x elsewhere in the cycle). The pause lets the pools park, and
+    the shuffle spreads what is left over everyone.
+    """
+    for name in rng.permutation(len(names)):
+        time.sleep(SETTLE)
+        yield names[name]
 
 
 # ------------------------------------------------------------------------- data

@@ -27,7 +27,7 @@ import time
 
 import numpy as np
 
-from contenders import he_weights, make_contenders
+from contenders import he_weights, in_fair_order, make_contenders
 from results_md import machine, write_section
 
 WIDTHS = [64, 128, 256, 512, 1024, 2048]
@@ -44,9 +44,9 @@ def time_point(sizes, steps, reps, include_torch, x, y):
         c.train_epoch(x, y, np.arange(2 * BATCH), BATCH)
     spent = {name: [] for name in contenders}
     names = list(contenders)
-    for rep in range(reps):
+    for _ in range(reps):
         order = rng.permutation(len(x))[: steps * BATCH]
-        for name in names[rep % len(names):] + names[:rep % len(names)]:
+        for name in in_fair_order(names, rng):
             t0 = time.perf_counter()
             contenders[name].train_epoch(x, y, order, BATCH)
             spent[name].append((time.perf_counter() - t0) / steps * STEPS_PER_EPOCH)

@@ -7,7 +7,9 @@ accuracies must agree (a fast but wrong engine cannot hide).
 Fairness on a shared machine: the contenders take turns, ``--chunk`` batches at a time,
 inside each epoch; a contender's epoch time is the sum of its turns. A burst of load from
 another process then falls on everyone's turns alike instead of on one contender's whole
-epoch. The figure reported is the median over ``--epochs`` epochs.
+epoch. The order of the turns is shuffled anew each round and every turn starts after a
+short untimed pause (``contenders.in_fair_order`` says why). The figure reported is the
+median over ``--epochs`` epochs.
 
     python benchmarks/train_epoch.py                 # writes the "train_epoch" section
     python benchmarks/train_epoch.py --no-write --epochs 2 --no-torch
@@ -25,7 +27,7 @@ import time
 
 import numpy as np
 
-from contenders import he_weights, load_data, make_contenders
+from contenders import he_weights, in_fair_order, load_data, make_contenders
 from results_md import machine, write_section
 
 SIZES = [784, 256, 128, 10]
@@ -33,19 +35,16 @@ BATCH, LR = 128, 0.1
 
 
 def matmul_paths():
-    """Which matmul runs for which product, as tinynet.kernels reports it (if it can)."""
+    """Which matmul runs under tinynet's default ("numba") backend, from its dispatch rule."""
     from tinynet import kernels
 
-    for name in ("describe", "describe_paths", "paths"):
-        fn = getattr(kernels, name, None)
-        if callable(fn):
-            try:
-                return str(fn())
-            except Exception:  # noqa: BLE001 - a report is optional
-                pass
-    if not hasattr(kernels, "use"):
-        return "tinynet.kernels has no backend switch yet: every product is numpy's `@` (OpenBLAS)"
-    return "tinynet.kernels does not report its paths; see the matmul section of this file"
+    threshold = kernels.BLAS_MIN_FLOPS
+    if threshold is None:
+        return "every product runs tinynet's numba kernel (kernels.BLAS_MIN_FLOPS = None)"
+    if threshold == 0:
+        return ("every product goes to BLAS (kernels.BLAS_MIN_FLOPS = 0); the numba kernel's "
+                "own speed is in the matmul section")
+    return f"products of at least {threshold} multiply-adds go to BLAS, smaller ones to the numba kernel"
 
 
 def run_epochs(contenders, x, y, epochs, chunk, seed=0):
@@ -59,10 +58,9 @@ def run_epochs(contenders, x, y, epochs, chunk, seed=0):
         spent = dict.fromkeys(names, 0.0)
         spent_cpu = dict.fromkeys(names, 0.0)
         step = chunk * BATCH
-        for turn, start in enumerate(range(0, len(order), step)):
+        for start in range(0, len(order), step):
             part = order[start:start + step]
-            rotated = names[turn % len(names):] + names[:turn % len(names)]
-            for name in rotated:
+            for name in in_fair_order(names, rng):
                 t0, c0 = time.perf_counter(), time.process_time()
                 contenders[name].train_epoch(x, y, part, BATCH)
                 spent[name] += time.perf_counter() - t0
