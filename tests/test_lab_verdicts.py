@@ -106,3 +106,5 @@ def test_results_json_and_figures_are_written(relu):
         table = f.read()
     for label in RELU_SCHEMES.split(","):
         assert label in table
+    (exploded,) = [line for line in table.splitlines() if line.startswith("random_normal:1 ")]
+    assert "diverged" in exploded and "nan" not in exploded    # a word, not "nan ± nan"

@@ -27,6 +27,12 @@ def _pm(stat, fmt):
     return f"{_num(stat['mean'], fmt)} ± {_num(stat['std'], fmt)}"
 
 
+def _loss(stat):
+    """A final loss as mean ± std, or "diverged" when some seed ended at inf or NaN."""
+    mean = stat["mean"]
+    return "diverged" if mean is None or not math.isfinite(mean) else _pm(stat, ".3f")
+
+
 def table(comparison):
     """The comparison as a fixed-width text table, one row per scheme."""
     cfg = comparison.config
@@ -41,7 +47,7 @@ def table(comparison):
             steps = f"{st['mean']:.0f}" + ("" if st["reached"] == st["runs"] else f" ({st['reached']}/{st['runs']})")
         lo, hi = s["distinct_units_min"], s["distinct_units_max"]
         units = f"{lo}/{cfg.width}" if lo == hi else f"{lo}-{hi}/{cfg.width}"
-        rows.append([label, _pm(s["final_train_loss"], ".3f"), _pm(s["train_accuracy"], ".3f"),
+        rows.append([label, _loss(s["final_train_loss"]), _pm(s["train_accuracy"], ".3f"),
                      _pm(s["test_accuracy"], ".3f"), steps, units, _num(s["dead_fraction"]["mean"], ".2f"),
                      _num(s["act_std_first"]), _num(s["act_std_last"]), s["verdict"]])
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
@@ -50,7 +56,7 @@ def table(comparison):
     thr = comparison.runs[0]["threshold"] if comparison.runs else float("nan")
     title = (f"tinynet compare: {comparison.dataset}; MLP {cfg.depth} x {cfg.width} {cfg.activation}, "
              f"{cfg.optimizer} lr {cfg.lr}, {_steps_text(cfg)}, {cfg.seeds} seed(s), {cfg.dtype}")
-    notes = (f"mean ± std over seeds. steps to thr: first step with training loss <= {thr:.3g} (0.5 ln K "
+    notes = (f"mean ± std over seeds; diverged: the loss overflowed to inf or NaN. steps to thr: first step with training loss <= {thr:.3g} (0.5 ln K "
              f"unless --threshold). distinct units: fewest distinct units in a hidden layer after training. "
              f"dead: fraction of hidden ReLU units never positive on the training set, after training. "
              f"std L1/L{cfg.depth}: activation std of the first/last hidden layer at initialization.")
