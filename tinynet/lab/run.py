@@ -122,7 +122,9 @@ class Progress:
     def finish(self, result):
         if not self.enabled:
             return
-        line = (f"  [{self.run:>3}/{self.total}] {self.label:<32} loss {result['final_train_loss']:9.4g}  "
+        loss = result["final_train_loss"]
+        shown = f"{loss:9.4g}" if loss is not None and math.isfinite(loss) else " diverged"
+        line = (f"  [{self.run:>3}/{self.total}] {self.label:<32} loss {shown}  "
                 f"test acc {result['test_accuracy']:.3f}  {result['verdict']}")
         self.stream.write(("\r" if self.live else "") + line + " " * 12 + "\n")
         self.stream.flush()
