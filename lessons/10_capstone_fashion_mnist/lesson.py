@@ -6,8 +6,9 @@
 # init and prescribes a fix; (3) your own initializer from exercises.py joins the race;
 # (4) He and Glorot MLPs trained for a few epochs reach the data set's published MLP
 # baselines (test accuracy >= 0.87).
-# This lesson takes longer than the others: a few minutes on 2 cores (the comparison
-# trains 11 schemes for one epoch each; the baselines train for several epochs).
+# This lesson takes longer than the others: about a minute on an idle 2-core machine, a
+# few on a busy one (the comparison trains 11 schemes for one epoch each; the baselines
+# train for several epochs).
 
 # %%
 import importlib.util
