@@ -56,8 +56,9 @@ def table(comparison):
     thr = comparison.runs[0]["threshold"] if comparison.runs else float("nan")
     title = (f"tinynet compare: {comparison.dataset}; MLP {cfg.depth} x {cfg.width} {cfg.activation}, "
              f"{cfg.optimizer} lr {cfg.lr}, {_steps_text(cfg)}, {cfg.seeds} seed(s), {cfg.dtype}")
-    notes = (f"mean ± std over seeds; diverged: the loss overflowed to inf or NaN. steps to thr: first step with training loss <= {thr:.3g} (0.5 ln K "
-             f"unless --threshold). distinct units: fewest distinct units in a hidden layer after training. "
+    notes = (f"mean ± std over seeds; diverged: the loss overflowed to inf or NaN. "
+             f"steps to thr: first step with training loss <= {thr:.3g} (0.5 ln K unless --threshold). "
+             f"distinct units: fewest distinct units in a hidden layer after training. "
              f"dead: fraction of hidden ReLU units never positive on the training set, after training. "
              f"std L1/L{cfg.depth}: activation std of the first/last hidden layer at initialization.")
     return "\n".join([title, line(head), line(["-" * w for w in widths])] + [line(r) for r in rows] + [notes])
