@@ -101,9 +101,10 @@ def test_numba_kernel_agrees_with_numpy_twin(product, m, k, n, dtype, layout_a, 
 @pytest.mark.parametrize("product", PRODUCTS)
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_blocked_sizes_cross_every_block_edge(product, dtype):
-    """Shapes larger than one k-panel, one C block and one register tile, with ragged edges."""
+    """Shapes larger than one k-block, one C block and one register block, with ragged edges:
+    m leaves a partial block of MR rows, k a partial group of KU terms, n a partial panel."""
     mod = kernels.numba_backend  # the module: kernels.matmul is the function
-    m, k, n = mod.MC * 2 + 3, mod.KC * 2 + 5, mod.NC + mod.NR + 1
+    m, k, n = mod.MC * 2 + mod.MR - 1, mod.KC * 2 + mod.KU - 3, mod.NC + 17
     rng = np.random.default_rng(7)
     sa, sb = operand_shapes(product, m, k, n)
     a = make_operand(rng, sa, dtype, "c")

@@ -14,36 +14,45 @@ where ``P`` (m, k) and ``Q`` (n, k) are *views* of the operands, never copies:
     a.T @ b  ->  P = a.T,  Q = b.T
     a @ b.T  ->  P = a,    Q = b
 
-A transposed view only swaps the strides, so no transposed matrix is ever materialised.
-The kernel reads ``P`` and ``Q`` through their strides in one place only, the packing
-step below, which is why sliced and transposed inputs work unchanged.
+A transposed view only swaps the strides, so no transposed matrix is ever materialised
+by the caller. The kernel reads ``Q`` through its strides once, to pack it (below), and
+reads single entries of ``P`` through its strides; that is why sliced and transposed
+inputs work unchanged.
 
-Blocking (after Goto & van de Geijn, "Anatomy of High-Performance Matrix Multiplication",
-ACM TOMS 2008)
+How the work is cut up (after Goto & van de Geijn, "Anatomy of High-Performance Matrix
+Multiplication", ACM TOMS 2008)
 -------------------------------------------------------------------------------------
-1. **k-blocks.** The sum over ``p`` is cut into blocks of ``KC`` terms. For each block,
-   the slices ``P[:, p0:p0+KC]`` and ``Q[:, p0:p0+KC]`` are *packed*: copied into two
-   C-contiguous panels ``Pp`` (m, KC) and ``Qp`` (n, KC) whose rows are contiguous along
-   ``p``. Packing costs O((m + n)·k) reads against the O(m·n·k) multiply-adds it feeds,
-   and it turns any input layout (row-major, transposed, sliced) into unit-stride rows.
-   It is the only copy the kernel makes. Rows are padded with zeros up to a multiple of
-   the register block, so the inner kernel never needs an edge case.
-2. **C-blocks in parallel.** ``C`` is cut into blocks of ``MC x NC`` entries; the blocks
-   are independent, so ``prange`` hands them to the threads. Inside a block the loops run
-   ``for j0 (NR at a time): for i0 (MR at a time)``: the NR rows of ``Qp`` (NR·KC values)
-   stay in L1 while the block's MC rows of ``Pp`` stream from L2.
-3. **Register block.** :func:`_micro_kernel` computes an ``MR x NR = 4 x 4`` tile of
-   ``C`` with sixteen scalar accumulators that live in registers for the whole k-block.
-   Each step of its loop loads 4 + 4 values and does 16 multiply-adds, so arithmetic, not
-   memory, is the bottleneck. The loop over ``p`` is a set of sixteen dot products over
-   unit-stride rows; with ``fastmath=True`` LLVM may reorder the sums, so it vectorizes
-   each accumulator into a SIMD register (8 float32 or 4 float64 lanes on AVX2) and adds
-   the lanes up once, after the loop.
+1. **Packing Q.** ``Qᵀ`` is copied once into *column panels*: panel ``jp`` holds columns
+   ``jp·NC .. jp·NC+NC-1`` of ``Qᵀ`` as a C-contiguous (k, NC) array ``Qt[jp]``, so that
+   ``Qt[jp, p, :]`` is one unit-stride row of NC values, starting on a 32-byte boundary
+   (numba aligns the arrays it allocates). This is the only copy the kernel makes: O(n·k)
+   against O(m·n·k) multiply-adds. When ``Q``'s columns are contiguous (``Q = b.T``) each
+   panel row is a straight copy; when its rows are (``a @ b.T``) packing is a
+   transposition, done in TILE x TILE = 8 x 8 tiles so that the lines read and the lines
+   written both stay in L1.
+2. **C-blocks in parallel.** ``C`` is cut into blocks of ``MC x NC`` entries, one panel
+   wide; the blocks are independent, so ``prange`` hands them to the threads. Each block
+   accumulates in a private, zeroed (MC, NC) buffer that is copied to ``C`` at the end.
+3. **k-blocks.** Inside a block the sum over ``p`` runs in blocks of ``KC`` terms. The
+   block's slice ``Qt[jp, p0:p0+KC]`` (KC x NC values, 256 KiB of float32) stays in L2
+   while the loop ``for i0`` sweeps down the block's rows MR = 4 at a time; the four
+   buffer rows being updated (4 KiB) stay in L1.
+4. **Register block.** :func:`_update_rows` adds ``P[i0:i0+4, p0:p0+KC] · Qt[jp, p0:p0+KC]``
+   to four rows of the buffer. It takes the terms KU = 8 at a time: the 4 x 8 entries of
+   ``P`` are read (through ``P``'s strides) into scalars, which LLVM broadcasts into
+   vector registers, then one pass along the rows, ``for j``, computes
+   ``row_a[j] += Σ_u P[i0+a, p+u] · Qt[jp, p+u, j]`` for the four rows. That loop is
+   unit-stride in every array it touches, so LLVM vectorizes it (16 float32 or 8 float64
+   lanes): per vector of columns it reads 8 panel rows (from L2) and 4 buffer rows (from
+   L1), does 32 multiply-adds and writes 4 vectors. Rows past the end of ``P`` read its
+   last row again (their buffer rows are never copied out); the ``kc mod KU`` leftover
+   terms of a k-block take a one-term version of the same loop.
 
 Summation order therefore differs from numpy's BLAS: results agree to rounding (tests
-bound the float32 difference by a multiple of k · eps), not bit for bit. The order is
-fixed by the block sizes alone, never by the thread count, so results are reproducible
-run to run and for any ``NUMBA_NUM_THREADS``.
+bound the float32 difference by a multiple of k · eps), not bit for bit. Each entry of
+``C`` is summed k-block by k-block and KU terms at a time, an order fixed by KC and KU
+(and the compiled code), never by the thread count or by which thread runs which block,
+so results are reproducible run to run and for any ``NUMBA_NUM_THREADS``.
 
 The ``*_numba`` functions take validated operands (2-D, the same float dtype, matching
 inner dimensions) and a C-contiguous output ``c`` of shape (m, n) that they overwrite;
@@ -52,107 +61,138 @@ inner dimensions) and a C-contiguous output ``c`` of shape (m, n) that they over
 import numpy as np
 from numba import njit, prange
 
-KC = 256   # terms of the sum over p per packed panel (a 4-row panel is 4 KiB of float32)
+KC = 256   # terms of the sum over p per k-block (KC rows of a panel: 256 KiB of float32)
 MC = 32    # rows of C per parallel block
-NC = 128   # columns of C per parallel block
-MR = 4     # rows of the register tile
-NR = 4     # columns of the register tile
-PACK_ROWS = 16  # rows copied together when packing (one 64-byte line of float32 per read)
+NC = 256   # columns of C per parallel block = width of a packed panel of Qᵀ
+MR = 4     # rows of C updated together by the register block  } written out in
+KU = 8     # terms of the sum taken together by the register block } _update_rows
+PACK_ROWS = 64  # rows of Qᵀ packed per parallel task
+TILE = 8   # side of the square tiles in which a transposing pack copies
 
 
-def _round_up(x, multiple):
-    """The smallest multiple of ``multiple`` that is >= x."""
-    return (x + multiple - 1) // multiple * multiple
+@njit(cache=True)
+def _pack_rows(q, p_lo, p_hi, qt):
+    """qt[jp, p, j] = q[jp·NC + j, p] for p_lo <= p < p_hi, every panel jp and column j.
+
+    ``q`` may have any strides. If its columns are contiguous (``q`` is a transposed
+    view), each row of a panel is a straight copy; otherwise the copy is a transposition,
+    done in TILE x TILE tiles so that both the rows read and the rows written stay in L1.
+    Columns of the last panel past ``n`` are left unset; the kernel never reads them.
+    """
+    n = q.shape[0]
+    for jp in range(qt.shape[0]):
+        j0 = jp * NC
+        nc = min(NC, n - j0)
+        if q.strides[0] <= q.strides[1]:
+            for p in range(p_lo, p_hi):
+                for j in range(nc):
+                    qt[jp, p, j] = q[j0 + j, p]
+        else:
+            for jb in range(0, nc, TILE):
+                for pb in range(p_lo, p_hi, TILE):
+                    for j in range(jb, min(jb + TILE, nc)):
+                        for p in range(pb, min(pb + TILE, p_hi)):
+                            qt[jp, p, j] = q[j0 + j, p]
 
 
 @njit(cache=True, parallel=True)
-def _pack(src, p0, kc, dst):
-    """dst[r, 0:kc] = src[r, p0:p0+kc] for every row r of ``src``.
+def _pack_panels(q):
+    """Qᵀ packed into panels: an array (ceil(n / NC), k, NC) with qt[jp, p, j] = q[jp·NC + j, p].
 
-    ``src`` may have any strides (a transposed view reads down columns). Copying
-    PACK_ROWS rows together makes the reads of a row-major source cover whole cache
-    lines; rows of ``dst`` beyond ``src`` keep the zeros they were allocated with.
+    Parallel over blocks of PACK_ROWS rows (values of p), each packing those rows of
+    every panel.
     """
-    rows = src.shape[0]
-    for blk in prange((rows + PACK_ROWS - 1) // PACK_ROWS):
-        r0 = blk * PACK_ROWS
-        r1 = min(r0 + PACK_ROWS, rows)
-        for p in range(kc):
-            for r in range(r0, r1):
-                dst[r, p] = src[r, p0 + p]
+    n, k = q.shape
+    qt = np.empty(((n + NC - 1) // NC, k, NC), q.dtype)
+    for blk in prange((k + PACK_ROWS - 1) // PACK_ROWS):
+        p_lo = blk * PACK_ROWS
+        _pack_rows(q, p_lo, min(p_lo + PACK_ROWS, k), qt)
+    return qt
 
 
-@njit(cache=True, fastmath=True, inline="always")
-def _micro_kernel(pp, i0, qp, j0, kc, tile):
-    """tile[a, b] = Σ_{p<kc} pp[i0+a, p] · qp[j0+b, p] for a, b in 0..3 (a 4x4 register tile).
+@njit(cache=True, fastmath=True)
+def _update_rows(pv, i0, p0, kc, qp, nc, acc, a0):
+    """acc[a0+a, :nc] += Σ_{p0 <= p < p0+kc} P[i0+a, p] · qp[p, :nc] for a in 0..3; pv is P.
 
-    The first term initialises each accumulator (so they take the inputs' dtype and no
-    zero constant has to be typed); the remaining kc-1 terms are sixteen interleaved dot
-    products that LLVM keeps in SIMD registers.
+    ``qp`` is one packed panel (k, NC) of Qᵀ. Rows ``i0+a`` past the end of ``P`` read its
+    last row instead; the caller does not copy those rows of ``acc`` out. The terms go KU
+    at a time: the 4 x 8 scalars ``xau = P[i0+a, p+u]`` are held fixed while the
+    ``for j`` loop, unit-stride in ``qp`` and ``acc``, runs as SIMD multiply-adds.
     """
-    x0 = pp[i0]
-    x1 = pp[i0 + 1]
-    x2 = pp[i0 + 2]
-    x3 = pp[i0 + 3]
-    y0 = qp[j0]
-    y1 = qp[j0 + 1]
-    y2 = qp[j0 + 2]
-    y3 = qp[j0 + 3]
-    c00 = x0[0] * y0[0]; c01 = x0[0] * y1[0]; c02 = x0[0] * y2[0]; c03 = x0[0] * y3[0]  # noqa: E702
-    c10 = x1[0] * y0[0]; c11 = x1[0] * y1[0]; c12 = x1[0] * y2[0]; c13 = x1[0] * y3[0]  # noqa: E702
-    c20 = x2[0] * y0[0]; c21 = x2[0] * y1[0]; c22 = x2[0] * y2[0]; c23 = x2[0] * y3[0]  # noqa: E702
-    c30 = x3[0] * y0[0]; c31 = x3[0] * y1[0]; c32 = x3[0] * y2[0]; c33 = x3[0] * y3[0]  # noqa: E702
-    for p in range(1, kc):
-        a0 = x0[p]; a1 = x1[p]; a2 = x2[p]; a3 = x3[p]  # noqa: E702
-        b0 = y0[p]; b1 = y1[p]; b2 = y2[p]; b3 = y3[p]  # noqa: E702
-        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3  # noqa: E702
-        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3  # noqa: E702
-        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3  # noqa: E702
-        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3  # noqa: E702
-    tile[0, 0] = c00; tile[0, 1] = c01; tile[0, 2] = c02; tile[0, 3] = c03  # noqa: E702
-    tile[1, 0] = c10; tile[1, 1] = c11; tile[1, 2] = c12; tile[1, 3] = c13  # noqa: E702
-    tile[2, 0] = c20; tile[2, 1] = c21; tile[2, 2] = c22; tile[2, 3] = c23  # noqa: E702
-    tile[3, 0] = c30; tile[3, 1] = c31; tile[3, 2] = c32; tile[3, 3] = c33  # noqa: E702
+    last = pv.shape[0] - 1
+    r0 = min(i0, last); r1 = min(i0 + 1, last); r2 = min(i0 + 2, last); r3 = min(i0 + 3, last)  # noqa: E702
+    row0 = acc[a0]
+    row1 = acc[a0 + 1]
+    row2 = acc[a0 + 2]
+    row3 = acc[a0 + 3]
+    p_stop = p0 + kc
+    p_full = p0 + kc // KU * KU
+    for p in range(p0, p_full, KU):
+        # rows p..p+7 of the panel, and the 4 x 8 entries of P that multiply them
+        y0 = qp[p]; y1 = qp[p + 1]; y2 = qp[p + 2]; y3 = qp[p + 3]  # noqa: E702
+        y4 = qp[p + 4]; y5 = qp[p + 5]; y6 = qp[p + 6]; y7 = qp[p + 7]  # noqa: E702
+        x00 = pv[r0, p]; x01 = pv[r0, p + 1]; x02 = pv[r0, p + 2]; x03 = pv[r0, p + 3]  # noqa: E702
+        x04 = pv[r0, p + 4]; x05 = pv[r0, p + 5]; x06 = pv[r0, p + 6]; x07 = pv[r0, p + 7]  # noqa: E702
+        x10 = pv[r1, p]; x11 = pv[r1, p + 1]; x12 = pv[r1, p + 2]; x13 = pv[r1, p + 3]  # noqa: E702
+        x14 = pv[r1, p + 4]; x15 = pv[r1, p + 5]; x16 = pv[r1, p + 6]; x17 = pv[r1, p + 7]  # noqa: E702
+        x20 = pv[r2, p]; x21 = pv[r2, p + 1]; x22 = pv[r2, p + 2]; x23 = pv[r2, p + 3]  # noqa: E702
+        x24 = pv[r2, p + 4]; x25 = pv[r2, p + 5]; x26 = pv[r2, p + 6]; x27 = pv[r2, p + 7]  # noqa: E702
+        x30 = pv[r3, p]; x31 = pv[r3, p + 1]; x32 = pv[r3, p + 2]; x33 = pv[r3, p + 3]  # noqa: E702
+        x34 = pv[r3, p + 4]; x35 = pv[r3, p + 5]; x36 = pv[r3, p + 6]; x37 = pv[r3, p + 7]  # noqa: E702
+        for j in range(nc):
+            row0[j] += (x00 * y0[j] + x01 * y1[j] + x02 * y2[j] + x03 * y3[j]
+                        + x04 * y4[j] + x05 * y5[j] + x06 * y6[j] + x07 * y7[j])
+            row1[j] += (x10 * y0[j] + x11 * y1[j] + x12 * y2[j] + x13 * y3[j]
+                        + x14 * y4[j] + x15 * y5[j] + x16 * y6[j] + x17 * y7[j])
+            row2[j] += (x20 * y0[j] + x21 * y1[j] + x22 * y2[j] + x23 * y3[j]
+                        + x24 * y4[j] + x25 * y5[j] + x26 * y6[j] + x27 * y7[j])
+            row3[j] += (x30 * y0[j] + x31 * y1[j] + x32 * y2[j] + x33 * y3[j]
+                        + x34 * y4[j] + x35 * y5[j] + x36 * y6[j] + x37 * y7[j])
+    for p in range(p_full, p_stop):
+        # the kc mod KU leftover terms, one at a time
+        y0 = qp[p]
+        x0 = pv[r0, p]; x1 = pv[r1, p]; x2 = pv[r2, p]; x3 = pv[r3, p]  # noqa: E702
+        for j in range(nc):
+            row0[j] += x0 * y0[j]
+            row1[j] += x1 * y0[j]
+            row2[j] += x2 * y0[j]
+            row3[j] += x3 * y0[j]
 
 
-@njit(cache=True, fastmath=True, parallel=True)
-def _multiply_blocks(pp, qp, kc, first, c):
-    """c (+)= Pp[:, :kc] · Qp[:, :kc]ᵀ, one MC x NC block of c per parallel task.
+@njit(cache=True, parallel=True)
+def _multiply_blocks(p_view, qt, c):
+    """c = P · Qᵀ from P (m, k) of any strides and Qᵀ packed into panels; one MC x NC block per task.
 
-    ``first`` is True for the first k-block, which assigns instead of accumulating (so
-    ``c`` needs no zeroing). Tasks write disjoint blocks of ``c``: no locks, and the
+    Each task sums into its own zeroed buffer, k-block after k-block, and then copies the
+    buffer into its block of ``c``. Tasks write disjoint blocks of ``c``: no locks, and the
     result does not depend on which thread runs which block.
     """
-    m, n = c.shape
-    blocks_m = (m + MC - 1) // MC
-    blocks_n = (n + NC - 1) // NC
-    for blk in prange(blocks_m * blocks_n):
+    m, k = p_view.shape
+    n = c.shape[1]
+    blocks_n = qt.shape[0]
+    for blk in prange((m + MC - 1) // MC * blocks_n):
         i_start = (blk // blocks_n) * MC
-        j_start = (blk % blocks_n) * NC
-        i_stop = min(i_start + MC, m)
-        j_stop = min(j_start + NC, n)
-        tile = np.empty((MR, NR), c.dtype)
-        for j0 in range(j_start, j_stop, NR):
-            nr = min(NR, j_stop - j0)
-            for i0 in range(i_start, i_stop, MR):
-                _micro_kernel(pp, i0, qp, j0, kc, tile)
-                mr = min(MR, i_stop - i0)
-                for a in range(mr):
-                    for b in range(nr):
-                        if first:
-                            c[i0 + a, j0 + b] = tile[a, b]
-                        else:
-                            c[i0 + a, j0 + b] += tile[a, b]
+        jp = blk % blocks_n
+        j_start = jp * NC
+        mc = min(MC, m - i_start)
+        nc = min(NC, n - j_start)
+        acc = np.zeros((MC, NC), c.dtype)
+        for p0 in range(0, k, KC):
+            kc = min(KC, k - p0)
+            for a0 in range(0, mc, MR):
+                _update_rows(p_view, i_start + a0, p0, kc, qt[jp], nc, acc, a0)
+        for a in range(mc):
+            for j in range(nc):
+                c[i_start + a, j_start + j] = acc[a, j]
 
 
 def _gemm_pqt(p_view, q_view, c):
     """c = p_view @ q_view.T for p_view (m, k), q_view (n, k) of any strides; c is (m, n).
 
-    The k-blocks run one after another (each accumulates into c); the parallelism is
-    inside packing and inside :func:`_multiply_blocks`. This driver is plain Python on
-    purpose: its loop runs ceil(k / KC) times, and calling each parallel kernel straight
-    from Python lets numba start its thread pool when a kernel is loaded from the cache
-    (a cached non-parallel caller of parallel kernels would skip that start-up).
+    Two parallel kernels: one packs Qᵀ into panels, one multiplies. This driver is plain
+    Python on purpose: calling each parallel kernel straight from Python lets numba start
+    its thread pool when a kernel is loaded from the cache (a cached non-parallel caller
+    of parallel kernels would skip that start-up).
     """
     m, k = p_view.shape
     n = q_view.shape[0]
@@ -161,14 +201,7 @@ def _gemm_pqt(p_view, q_view, c):
     if k == 0:
         c[...] = 0
         return c
-    kc_max = min(KC, k)
-    pp = np.zeros((_round_up(m, MR), kc_max), c.dtype)
-    qp = np.zeros((_round_up(n, NR), kc_max), c.dtype)
-    for p0 in range(0, k, KC):
-        kc = min(KC, k - p0)
-        _pack(p_view, p0, kc, pp)
-        _pack(q_view, p0, kc, qp)
-        _multiply_blocks(pp, qp, kc, p0 == 0, c)
+    _multiply_blocks(p_view, _pack_panels(q_view), c)
     return c
 
 
