@@ -8,10 +8,11 @@ process: numpy.matmul on the same views, the pure numba kernel
 (``tinynet.kernels.matmul*`` on the "numba" backend, which sends products of at least
 ``kernels.BLAS_MIN_FLOPS`` multiply-adds to BLAS). numpy and the default dispatch take
 turns (one batch of calls each per repetition, so a busy machine slows them alike); the
-numba kernel is timed on its own afterwards, because its thread pool keeps spinning after
-each call and slowed whatever ran next (measured: the default dispatch, i.e. BLAS, at
-0.47x of numpy on the 128x784x256 product when it followed the numba kernel, 0.9-1.0x
-otherwise). Each call is repeated enough times to
+numba kernel is timed on its own after a pause of ``SETTLE`` seconds, in three rounds
+(BLAS phase, pause, numba phase, pause) that share the repetitions: each library's thread
+pool keeps a core busy for a while after its last call and slowed whatever ran next (measured: BLAS at 0.47x of
+itself on the 128x784x256 product right after the numba kernel; the numba kernel at
+30-60 GFLOP/s right after BLAS against 95-120 after a pause). Each call is repeated enough times to
 last ~20 ms; the figure is the median over repetitions after a warm-up that also
 compiles. Ratios are tinynet / numpy GFLOP/s: > 1 means tinynet is faster.
 Results go to the "matmul" section of benchmarks/RESULTS.md.
@@ -42,6 +43,7 @@ CASES = [
     ("small 64x64 @ 64x64", "matmul", 64, 64, 64),
     ("output layer 128x256 @ 256x10", "matmul", 128, 256, 10),
 ]
+SETTLE = 0.5  # seconds of rest between the BLAS phase and the numba phase of a round
 NUMBA = {"matmul": nb.matmul_numba, "matmul_tn": nb.matmul_tn_numba, "matmul_nt": nb.matmul_nt_numba}
 NUMPY = {"matmul": lambda a, b: np.matmul(a, b), "matmul_tn": lambda a, b: np.matmul(a.T, b),
          "matmul_nt": lambda a, b: np.matmul(a, b.T)}
@@ -73,11 +75,16 @@ def measure(product, m, k, n, dtype, reps, rng):
     once = max(seconds_per_call(contenders["numba"], 1), 1e-6)
     inner = max(1, int(0.02 / once))
     times = {name: [] for name in contenders}
-    for _ in range(reps):
-        for name in ("numpy", "default"):
-            times[name].append(seconds_per_call(contenders[name], inner))
-    for _ in range(reps):
-        times["numba"].append(seconds_per_call(contenders["numba"], inner))
+    rounds = 3
+    for r in range(rounds):
+        share = reps // rounds + (r < reps % rounds)
+        time.sleep(SETTLE)              # let the pool that ran last go idle
+        for _ in range(share):
+            for name in ("numpy", "default"):
+                times[name].append(seconds_per_call(contenders[name], inner))
+        time.sleep(SETTLE)
+        for _ in range(share):
+            times["numba"].append(seconds_per_call(contenders["numba"], inner))
     flops = 2.0 * m * k * n
     return {name: flops / statistics.median(t) / 1e9 for name, t in times.items()}
 

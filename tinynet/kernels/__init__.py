@@ -27,11 +27,12 @@ Backends
              rule: a product of at least ``BLAS_MIN_FLOPS`` multiply-adds (m·n·k) goes to
              BLAS. The default, 0, sends every product to BLAS, because on the machine
              measured in ``benchmarks/RESULTS.md`` (section "matmul": AVX-512, OpenBLAS)
-             BLAS was ahead at every shape measured: its hand-written kernels use 512-bit
-             registers where LLVM's tuning for that CPU keeps numba at 256 bits, and a
-             parallel numba launch costs more than a whole small product. Set
-             ``kernels.BLAS_MIN_FLOPS = None`` to run the numba kernel for every shape
-             (or a threshold, to keep BLAS for large products only); the kernels themselves are always callable as
+             BLAS was ahead at every shape measured: the numba kernel reaches about
+             0.4-0.8x of OpenBLAS on the products of a 784-256 layer and larger, and far
+             less on small ones, where a parallel launch costs more than the product.
+             Set ``kernels.BLAS_MIN_FLOPS = None`` to run the numba kernel for every
+             shape (or a threshold, to keep BLAS for large products only); the kernels
+             themselves are always callable as
              ``tinynet.kernels.numba_backend.matmul_numba`` (and ``_tn``/``_nt``).
 
 The attribute ``kernels.matmul`` is the function above; the module that holds the numba
