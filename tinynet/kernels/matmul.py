@@ -48,9 +48,9 @@ Multiplication", ACM TOMS 2008)
    rows (from L1), does 16 multiply-adds and writes 4 vectors. 4 x 4 is a block whose 16
    broadcast scalars, 4 panel vectors and the running sum fit in the 32 vector registers
    of AVX-512 (a 4 x 8 block needs 32 scalars alone and spilled some to the stack, and
-   re-read each panel vector for every row). Rows past the end of ``P`` read its last row again (their buffer
-   rows are never copied out); the ``kc mod KU`` leftover terms of a k-block take a
-   one-term version of the same loop.
+   re-read each panel vector for every row). Rows past the end of ``P`` read its last
+   row again (their buffer rows are never copied out); the ``kc mod KU`` leftover terms
+   of a k-block take a one-term version of the same loop.
 
 Summation order therefore differs from numpy's BLAS: results agree to rounding (tests
 bound the float32 difference by a multiple of k · eps), not bit for bit. Each entry of
