@@ -15,114 +15,112 @@ where ``P`` (m, k) and ``Q`` (n, k) are *views* of the operands, never copies:
     a @ b.T  ->  P = a,    Q = b
 
 A transposed view only swaps the strides, so no transposed matrix is ever materialised
-by the caller. The kernel reads ``Q`` through its strides once, to pack it (below), and
+by the caller. The kernel reads ``Q`` through its strides only to pack it (below), and
 reads single entries of ``P`` through its strides; that is why sliced and transposed
 inputs work unchanged.
 
 How the work is cut up (after Goto & van de Geijn, "Anatomy of High-Performance Matrix
 Multiplication", ACM TOMS 2008)
 -------------------------------------------------------------------------------------
-1. **Packing Q.** ``Qᵀ`` is copied once into *column panels*: panel ``jp`` holds columns
-   ``jp·NC .. jp·NC+NC-1`` of ``Qᵀ`` as a C-contiguous (k, NC) array ``Qt[jp]``, so that
-   ``Qt[jp, p, :]`` is one unit-stride row of NC values, starting on a 32-byte boundary
-   (numba aligns the arrays it allocates). This is the only copy the kernel makes: O(n·k)
-   against O(m·n·k) multiply-adds. When ``Q``'s columns are contiguous (``Q = b.T``) each
-   panel row is a straight copy; when its rows are (``a @ b.T``) packing is a
-   transposition, done in TILE x TILE = 8 x 8 tiles so that the lines read and the lines
-   written both stay in L1.
-2. **C-blocks in parallel.** ``C`` is cut into blocks of ``MC x NC`` entries, one panel
-   wide; the blocks are independent, so ``prange`` hands them to the threads, each block
-   to one call of the serial :func:`_multiply_block`. Each block accumulates in a private,
-   zeroed (MC, NC) buffer that is copied to ``C`` at the end.
-3. **k-blocks.** Inside a block the sum over ``p`` runs in blocks of ``KC`` terms. The
-   block's slice ``Qt[jp, p0:p0+KC]`` (KC x NC values, 256 KiB of float32) stays in L2
-   while the loop ``for i0`` sweeps down the block's rows MR = 4 at a time; the four
-   buffer rows being updated (4 KiB) stay in L1.
-4. **Register block.** :func:`_update_rows` adds ``P[i0:i0+4, p0:p0+KC] · Qt[jp, p0:p0+KC]``
-   to four rows of the buffer. It takes the terms KU = 4 at a time: the 4 x 4 entries of
+1. **C-blocks in parallel.** ``C`` is cut into blocks of ``mc x NC`` entries, one *panel*
+   (NC columns) wide; the blocks are independent, so ``prange`` hands them to the
+   threads, each block to one call of the serial :func:`_multiply_block`. Each block
+   accumulates in a private, zeroed (mc, NC) buffer that is copied to ``C`` at the end.
+   Blocks are as tall as possible (every block packs the panel of ``Qᵀ`` it reads, step 2,
+   so taller blocks pack less): at most MC = 256 rows, and just enough blocks per panel
+   that the threads can share the full panels evenly (with 2 threads and one full panel,
+   two blocks of m/2 rows; with four full panels, one block per panel).
+2. **k-blocks, packed where they are used.** Inside a block the sum over ``p`` runs in
+   blocks of ``KC`` terms. For each k-block the task first copies the KC x NC slice of
+   ``Qᵀ`` it needs (columns ``jp·NC ..``, terms ``p0 ..``) into its own C-contiguous
+   (KC, NC) buffer ``qb``, so that ``qb[t, :]`` is one unit-stride row of NC values
+   starting on a 32-byte boundary (numba aligns the arrays it allocates). When ``Q``'s
+   columns are contiguous (``Q = b.T``) each row of ``qb`` is a straight copy; when its
+   rows are (``a @ b.T``) packing is a transposition, TROWS = 8 rows of ``qb`` at a time.
+   Packing on the core that then reads the buffer keeps it in that core's cache: with
+   one shared packed copy of ``Qᵀ`` (written by a parallel pack, read by every block),
+   blocks read lines the other core had just written, and the product 128x784 @ 784x256
+   took ~1.7x as long as the multiply alone. Blocks in the same panel pack the same
+   slice, each once; with blocks this tall the copy is a few percent of the work
+   (O(NC·k) per block against O(mc·NC·k) multiply-adds). The buffer (256 KiB of float32)
+   stays in L2 while the loop ``for i0`` sweeps down the block's rows MR = 4 at a time;
+   the four accumulator rows being updated (4 KiB) stay in L1.
+3. **Register block.** :func:`_update_rows` adds ``P[i0:i0+4, p0:p0+KC] · qb`` to four
+   rows of the accumulator. It takes the terms KU = 4 at a time: the 4 x 4 entries of
    ``P`` are read (through ``P``'s strides) into scalars, which LLVM broadcasts into
    vector registers, then one pass along the rows, ``for j``, computes
-   ``row_a[j] += Σ_u P[i0+a, p+u] · Qt[jp, p+u, j]`` for the four rows. That loop is
+   ``row_a[j] += Σ_u P[i0+a, p0+t+u] · qb[t+u, j]`` for the four rows. That loop is
    unit-stride in every array it touches, so LLVM vectorizes it (16 float32 or 8 float64
-   lanes): per vector of columns it reads 4 panel rows (from L2) into locals and 4 buffer
-   rows (from L1), does 16 multiply-adds and writes 4 vectors. 4 x 4 is a block whose 16
-   broadcast scalars, 4 panel vectors and the running sum fit in the 32 vector registers
-   of AVX-512 (a 4 x 8 block needs 32 scalars alone and spilled some to the stack, and
-   re-read each panel vector for every row). Rows past the end of ``P`` read its last
-   row again (their buffer rows are never copied out); the ``kc mod KU`` leftover terms
-   of a k-block take a one-term version of the same loop.
+   lanes): per vector of columns it reads 4 rows of ``qb`` (from L2) into locals and 4
+   accumulator rows (from L1), does 16 multiply-adds and writes 4 vectors. 4 x 4 is a
+   block whose 16 broadcast scalars, 4 panel vectors and the running sum fit in the 32
+   vector registers of AVX-512 (a 4 x 8 block needs 32 scalars alone and spilled some to
+   the stack, and re-read each panel vector for every row). Rows past the end of ``P``
+   read its last row again (their accumulator rows are never copied out); the
+   ``kc mod KU`` leftover terms of a k-block take a one-term version of the same loop.
 
 Summation order therefore differs from numpy's BLAS: results agree to rounding (tests
 bound the float32 difference by a multiple of k · eps), not bit for bit. Each entry of
 ``C`` is summed k-block by k-block and KU terms at a time, an order fixed by KC and KU
-(and the compiled code), never by the thread count or by which thread runs which block,
-so results are reproducible run to run and for any ``NUMBA_NUM_THREADS``.
+(and the compiled code), never by the thread count, the block heights or which thread
+runs which block, so results are reproducible run to run and for any
+``NUMBA_NUM_THREADS``.
 
 The ``*_numba`` functions take validated operands (2-D, the same float dtype, matching
 inner dimensions) and a C-contiguous output ``c`` of shape (m, n) that they overwrite;
 :mod:`tinynet.kernels` does the checking and allocation for users.
 """
-import numpy as np
-from numba import njit, prange
+from math import gcd
 
-KC = 256   # terms of the sum over p per k-block (KC rows of a panel: 256 KiB of float32)
-MC = 32    # rows of C per parallel block
-NC = 256   # columns of C per parallel block = width of a packed panel of Qᵀ
+import numpy as np
+from numba import get_num_threads, njit, prange
+
+KC = 256   # terms of the sum over p per k-block (rows of a packed block: 256 KiB of float32)
+MC = 256   # most rows of C per parallel block
+NC = 256   # columns of C per parallel block = width of a packed block of Qᵀ
 MR = 4     # rows of C updated together by the register block  } written out in
 KU = 4     # terms of the sum taken together by the register block } _update_rows
-PACK_ROWS = 64  # rows of Qᵀ packed per parallel task
-TILE = 8   # side of the square tiles in which a transposing pack copies
+TROWS = 8  # rows of a packed block that a transposing pack fills together
 
 
 @njit(cache=True)
-def _pack_rows(q, p_lo, p_hi, qt):
-    """qt[jp, p, j] = q[jp·NC + j, p] for p_lo <= p < p_hi, every panel jp and column j.
+def _pack_block(q, j0, nc, p0, kc, qb):
+    """qb[t, j] = q[j0 + j, p0 + t] for 0 <= t < kc, 0 <= j < nc: a KC x NC slice of Qᵀ.
 
     ``q`` may have any strides. If its columns are contiguous (``q`` is a transposed
-    view), each row of a panel is a straight copy; otherwise the copy is a transposition,
-    done in TILE x TILE tiles so that both the rows read and the rows written stay in L1.
-    Columns of the last panel past ``n`` are left unset; the kernel never reads them.
+    view), each row of ``qb`` is a straight copy of part of a column of ``q``. Otherwise
+    the copy is a transposition: it fills TROWS rows of ``qb`` at a time, reading TROWS
+    consecutive entries of each row of ``q`` into column ``j`` of them (a fixed-length
+    inner loop, which the compiler unrolls: ~3x faster than square tiles with variable
+    bounds, measured). Entries of ``qb`` past ``kc`` rows or ``nc`` columns are left as
+    they were; the kernel never reads them.
     """
-    n = q.shape[0]
-    for jp in range(qt.shape[0]):
-        j0 = jp * NC
-        nc = min(NC, n - j0)
-        if q.strides[0] <= q.strides[1]:
-            for p in range(p_lo, p_hi):
-                for j in range(nc):
-                    qt[jp, p, j] = q[j0 + j, p]
-        else:
-            for jb in range(0, nc, TILE):
-                for pb in range(p_lo, p_hi, TILE):
-                    for j in range(jb, min(jb + TILE, nc)):
-                        for p in range(pb, min(pb + TILE, p_hi)):
-                            qt[jp, p, j] = q[j0 + j, p]
-
-
-@njit(cache=True, parallel=True)
-def _pack_panels(q):
-    """Qᵀ packed into panels: an array (ceil(n / NC), k, NC) with qt[jp, p, j] = q[jp·NC + j, p].
-
-    Parallel over blocks of PACK_ROWS rows (values of p), each packing those rows of
-    every panel.
-    """
-    n, k = q.shape
-    qt = np.empty(((n + NC - 1) // NC, k, NC), q.dtype)
-    for blk in prange((k + PACK_ROWS - 1) // PACK_ROWS):
-        p_lo = blk * PACK_ROWS
-        _pack_rows(q, p_lo, min(p_lo + PACK_ROWS, k), qt)
-    return qt
+    if q.strides[0] <= q.strides[1]:
+        for t in range(kc):
+            src = q[j0:j0 + nc, p0 + t]  # 1-D views: the compiler vectorizes this copy
+            dst = qb[t]                  # when src is unit-stride (~5x faster, measured)
+            for j in range(nc):
+                dst[j] = src[j]
+    else:
+        t_full = kc // TROWS * TROWS
+        for t0 in range(0, t_full, TROWS):
+            for j in range(nc):
+                for u in range(TROWS):
+                    qb[t0 + u, j] = q[j0 + j, p0 + t0 + u]
+        for t in range(t_full, kc):
+            for j in range(nc):
+                qb[t, j] = q[j0 + j, p0 + t]
 
 
 @njit(cache=True, fastmath=True)
-def _update_rows(pv, i0, p0, kc, qp, nc, acc, a0):
-    """acc[a0+a, :nc] += Σ_{p0 <= p < p0+kc} P[i0+a, p] · qp[p, :nc] for a in 0..3; pv is P.
+def _update_rows(pv, i0, p0, kc, qb, nc, acc, a0):
+    """acc[a0+a, :nc] += Σ_{0 <= t < kc} P[i0+a, p0+t] · qb[t, :nc] for a in 0..3; pv is P.
 
-    ``qp`` is one packed panel (k, NC) of Qᵀ. Rows ``i0+a`` past the end of ``P`` read its
-    last row instead; the caller does not copy those rows of ``acc`` out. The terms go KU
-    at a time: the 4 x 4 scalars ``xau = P[i0+a, p+u]`` are held fixed while the
-    ``for j`` loop, unit-stride in ``qp`` and ``acc``, runs as SIMD multiply-adds. The loop
-    reads each panel entry once into a local (``v0..v3``) before it writes any row of
+    ``qb`` is the packed k-block (KC, NC) of Qᵀ. Rows ``i0+a`` past the end of ``P`` read
+    its last row instead; the caller does not copy those rows of ``acc`` out. The terms go
+    KU at a time: the 4 x 4 scalars ``xau = P[i0+a, p0+t+u]`` are held fixed while the
+    ``for j`` loop, unit-stride in ``qb`` and ``acc``, runs as SIMD multiply-adds. The loop
+    reads each entry of ``qb`` once into a local (``v0..v3``) before it writes any row of
     ``acc``, so the compiler does not reload it after each write.
     """
     last = pv.shape[0] - 1
@@ -131,11 +129,11 @@ def _update_rows(pv, i0, p0, kc, qp, nc, acc, a0):
     row1 = acc[a0 + 1]
     row2 = acc[a0 + 2]
     row3 = acc[a0 + 3]
-    p_stop = p0 + kc
-    p_full = p0 + kc // KU * KU
-    for p in range(p0, p_full, KU):
-        # rows p..p+3 of the panel, and the 4 x 4 entries of P that multiply them
-        y0 = qp[p]; y1 = qp[p + 1]; y2 = qp[p + 2]; y3 = qp[p + 3]  # noqa: E702
+    t_full = kc // KU * KU
+    for t in range(0, t_full, KU):
+        # rows t..t+3 of the packed block, and the 4 x 4 entries of P that multiply them
+        p = p0 + t
+        y0 = qb[t]; y1 = qb[t + 1]; y2 = qb[t + 2]; y3 = qb[t + 3]  # noqa: E702
         x00 = pv[r0, p]; x01 = pv[r0, p + 1]; x02 = pv[r0, p + 2]; x03 = pv[r0, p + 3]  # noqa: E702
         x10 = pv[r1, p]; x11 = pv[r1, p + 1]; x12 = pv[r1, p + 2]; x13 = pv[r1, p + 3]  # noqa: E702
         x20 = pv[r2, p]; x21 = pv[r2, p + 1]; x22 = pv[r2, p + 2]; x23 = pv[r2, p + 3]  # noqa: E702
@@ -146,9 +144,10 @@ def _update_rows(pv, i0, p0, kc, qp, nc, acc, a0):
             row1[j] += x10 * v0 + x11 * v1 + x12 * v2 + x13 * v3
             row2[j] += x20 * v0 + x21 * v1 + x22 * v2 + x23 * v3
             row3[j] += x30 * v0 + x31 * v1 + x32 * v2 + x33 * v3
-    for p in range(p_full, p_stop):
+    for t in range(t_full, kc):
         # the kc mod KU leftover terms, one at a time
-        y0 = qp[p]
+        p = p0 + t
+        y0 = qb[t]
         x0 = pv[r0, p]; x1 = pv[r1, p]; x2 = pv[r2, p]; x3 = pv[r3, p]  # noqa: E702
         for j in range(nc):
             v0 = y0[j]
@@ -159,47 +158,55 @@ def _update_rows(pv, i0, p0, kc, qp, nc, acc, a0):
 
 
 @njit(cache=True)
-def _multiply_block(p_view, qt, c, i_start, jp):
-    """c[i_start:i_start+MC, jp·NC:jp·NC+NC] = that block of P · Qᵀ (clipped to c's shape).
+def _multiply_block(p_view, q_view, c, i_start, mc, jp):
+    """c[i_start:i_start+mc, jp·NC:jp·NC+NC] = that block of P · Qᵀ (clipped to c's shape).
 
-    The block sums into its own zeroed (MC, NC) buffer, k-block after k-block and MR rows
-    at a time, then copies the buffer into ``c``.
+    For each k-block the task packs the KC x NC slice of Qᵀ it needs into its own buffer,
+    then sweeps its rows MR at a time, summing into its own zeroed (mc, NC) accumulator;
+    at the end it copies the accumulator into ``c``. ``mc`` is a multiple of MR.
     """
     m, k = p_view.shape
     n = c.shape[1]
     j_start = jp * NC
-    mc = min(MC, m - i_start)
+    rows = min(mc, m - i_start)
     nc = min(NC, n - j_start)
-    acc = np.zeros((MC, NC), c.dtype)
+    qb = np.empty((KC, NC), c.dtype)
+    acc = np.zeros((mc, NC), c.dtype)
     for p0 in range(0, k, KC):
         kc = min(KC, k - p0)
-        for a0 in range(0, mc, MR):
-            _update_rows(p_view, i_start + a0, p0, kc, qt[jp], nc, acc, a0)
-    for a in range(mc):
+        _pack_block(q_view, j_start, nc, p0, kc, qb)
+        for a0 in range(0, rows, MR):
+            _update_rows(p_view, i_start + a0, p0, kc, qb, nc, acc, a0)
+    for a in range(rows):
         for j in range(nc):
             c[i_start + a, j_start + j] = acc[a, j]
 
 
 @njit(cache=True, parallel=True)
-def _multiply_blocks(p_view, qt, c):
-    """c = P · Qᵀ from P (m, k) of any strides and Qᵀ packed into panels; one MC x NC block per task.
+def _multiply_blocks(p_view, q_view, c, mc):
+    """c = P · Qᵀ for P (m, k) and Q (n, k) of any strides; one mc x NC block of c per task.
 
     Tasks write disjoint blocks of ``c``: no locks, and the result does not depend on which
     thread runs which block. The body of a task is a separate, serial function: compiled
     inside the parallel loop, the same code ran ~20% slower (measured on one thread).
     """
-    blocks_n = qt.shape[0]
-    for blk in prange((p_view.shape[0] + MC - 1) // MC * blocks_n):
-        _multiply_block(p_view, qt, c, (blk // blocks_n) * MC, blk % blocks_n)
+    blocks_n = (q_view.shape[0] + NC - 1) // NC
+    for blk in prange((p_view.shape[0] + mc - 1) // mc * blocks_n):
+        _multiply_block(p_view, q_view, c, (blk // blocks_n) * mc, mc, blk % blocks_n)
 
 
 def _gemm_pqt(p_view, q_view, c):
     """c = p_view @ q_view.T for p_view (m, k), q_view (n, k) of any strides; c is (m, n).
 
-    Two parallel kernels: one packs Qᵀ into panels, one multiplies. This driver is plain
-    Python on purpose: calling each parallel kernel straight from Python lets numba start
-    its thread pool when a kernel is loaded from the cache (a cached non-parallel caller
-    of parallel kernels would skip that start-up).
+    Picks the block height ``mc``. Cutting each panel into a multiple of
+    ``groups = threads / gcd(full panels, threads)`` row blocks makes the number of
+    full-width blocks a multiple of the thread count, so the threads share them evenly;
+    the fewest such blocks of at most MC rows are used, as tall as possible, so that each
+    packed k-block serves as many rows as possible. The block heights do not change any
+    result (module docstring). This driver is plain Python on
+    purpose: calling the parallel kernel straight from Python lets numba start its thread
+    pool when the kernel is loaded from the cache (a cached non-parallel caller of a
+    parallel kernel would skip that start-up).
     """
     m, k = p_view.shape
     n = q_view.shape[0]
@@ -208,7 +215,11 @@ def _gemm_pqt(p_view, q_view, c):
     if k == 0:
         c[...] = 0
         return c
-    _multiply_blocks(p_view, _pack_panels(q_view), c)
+    threads = get_num_threads()
+    groups = threads // gcd(max(1, n // NC), threads)
+    blocks_m = groups * -(-m // (groups * MC))  # row blocks per panel: a multiple of groups
+    mc = -(-m // (blocks_m * MR)) * MR          # ceil(m / blocks_m), rounded up to MR
+    _multiply_blocks(p_view, q_view, c, mc)
     return c
 
 
