@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import numpy as np
@@ -144,3 +145,29 @@ def test_kernels_run_with_jit_disabled():
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
+
+
+def test_numba_kernel_gives_the_same_bits_on_one_thread():
+    """The summation order depends on the block sizes only, never on the thread count (which
+    does change how the rows are cut into parallel blocks): one thread, same bits."""
+    code = textwrap.dedent("""
+        import numpy as np
+        from tinynet.kernels.matmul import matmul_numba, matmul_tn_numba, matmul_nt_numba
+        rng = np.random.default_rng(3)
+        a = rng.standard_normal((300, 517)).astype(np.float32)
+        b = rng.standard_normal((517, 700)).astype(np.float32)
+        c = np.empty((300, 700), np.float32)
+        out = [matmul_numba(a, b, c).copy(), matmul_tn_numba(np.ascontiguousarray(a.T), b, c).copy(),
+               matmul_nt_numba(a, np.ascontiguousarray(b.T), c).copy()]
+        np.save(__import__("sys").argv[1], np.stack(out))
+    """)
+    results = []
+    for threads in ("1", "2"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "c.npy")
+            env = dict(os.environ, NUMBA_NUM_THREADS=threads)
+            proc = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True,
+                                  text=True, timeout=300)
+            assert proc.returncode == 0, proc.stderr
+            results.append(np.load(path))
+    np.testing.assert_array_equal(results[0], results[1])
