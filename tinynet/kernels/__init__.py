@@ -25,14 +25,15 @@ Backends
 ``"numpy"``  :mod:`.numpy_backend`, numpy's ``matmul`` (BLAS): the reference.
 ``"numba"``  :mod:`.matmul`, tinynet's own parallel blocked kernel, with one dispatch
              rule: a product of at least ``BLAS_MIN_FLOPS`` multiply-adds (m·n·k) goes to
-             BLAS. The default, 0, sends every product to BLAS, because on the machine
-             measured in ``benchmarks/RESULTS.md`` (section "matmul": AVX-512, OpenBLAS)
-             BLAS was ahead at every shape measured: the numba kernel reaches about
-             0.4-0.8x of OpenBLAS on the products of a 784-256 layer and larger, and far
-             less on small ones, where a parallel launch costs more than the product.
-             Set ``kernels.BLAS_MIN_FLOPS = None`` to run the numba kernel for every
-             shape (or a threshold, to keep BLAS for large products only); the kernels
-             themselves are always callable as
+             BLAS. The default, 0, sends every product to BLAS. On the machine measured
+             in ``benchmarks/RESULTS.md`` (section "matmul": AVX-512, OpenBLAS) the numba
+             kernel reaches 0.7-1.3x of OpenBLAS on the products of a 784-256 layer and
+             of 1024-wide layers, but far less on small products (a parallel launch
+             costs more than the product), and a per-shape rule has not been measured
+             end to end in training; BLAS is the safe default. Set
+             ``kernels.BLAS_MIN_FLOPS = None`` to run the numba kernel for every shape
+             (or a threshold, to keep BLAS for large products only);
+             the kernels themselves are always callable as
              ``tinynet.kernels.numba_backend.matmul_numba`` (and ``_tn``/``_nt``).
 
 The attribute ``kernels.matmul`` is the function above; the module that holds the numba
