@@ -6,15 +6,14 @@ For each shape and product (a @ b, a.T @ b, a @ b.T) three contenders run in thi
 process: numpy.matmul on the same views, the pure numba kernel
 (``tinynet.kernels.numba_backend.matmul*_numba``) and the default dispatch
 (``tinynet.kernels.matmul*`` on the "numba" backend, which sends products of at least
-``kernels.BLAS_MIN_FLOPS`` multiply-adds to BLAS). numpy and the default dispatch take
-turns (one batch of calls each per repetition, so a busy machine slows them alike); the
-numba kernel is timed on its own after a pause of ``SETTLE`` seconds, in three rounds
-(BLAS phase, pause, numba phase, pause) that share the repetitions: each library's thread
-pool keeps a core busy for a while after its last call and slowed whatever ran next (measured: BLAS at 0.47x of
-itself on the 128x784x256 product right after the numba kernel; the numba kernel at
-30-60 GFLOP/s right after BLAS against 95-120 after a pause). Each call is repeated enough times to
-last ~20 ms; the figure is the median over repetitions after a warm-up that also
-compiles. Ratios are tinynet / numpy GFLOP/s: > 1 means tinynet is faster.
+``kernels.BLAS_MIN_FLOPS`` multiply-adds to BLAS). The repetitions run in three rounds of
+two phases, each phase after a pause of ``SETTLE`` seconds: numpy and the default dispatch
+taking turns, then the numba kernel alone. Each library's thread pool keeps a core busy
+for a while after its last call and slowed whatever ran next (measured: the default
+dispatch, i.e. BLAS, at 0.47x of numpy.matmul on the 128x784x256 product right after the
+numba kernel; the numba kernel at 30-60 GFLOP/s right after BLAS, 95-120 after a pause).
+Each call is repeated enough times to last ~20 ms; the figure is the median over
+repetitions after a warm-up that also compiles. Ratios are tinynet / numpy GFLOP/s: > 1 means tinynet is faster.
 Results go to the "matmul" section of benchmarks/RESULTS.md.
 """
 import argparse
@@ -43,7 +42,7 @@ CASES = [
     ("small 64x64 @ 64x64", "matmul", 64, 64, 64),
     ("output layer 128x256 @ 256x10", "matmul", 128, 256, 10),
 ]
-SETTLE = 0.5  # seconds of rest between the BLAS phase and the numba phase of a round
+SETTLE = 0.5  # seconds of rest before each phase (BLAS, then numba) of a round
 NUMBA = {"matmul": nb.matmul_numba, "matmul_tn": nb.matmul_tn_numba, "matmul_nt": nb.matmul_nt_numba}
 NUMPY = {"matmul": lambda a, b: np.matmul(a, b), "matmul_tn": lambda a, b: np.matmul(a.T, b),
          "matmul_nt": lambda a, b: np.matmul(a, b.T)}
@@ -117,8 +116,9 @@ def main():
         f"Machine: {machine()}. Load average at the end: {load[0]:.1f} "
         f"(on {os.cpu_count()} cores; other jobs share this machine, so absolute figures vary).",
         f"Command: `python benchmarks/bench_matmul.py --reps {args.reps}`; GFLOP/s = 2mkn / median "
-        "time, numpy and the default dispatch taking turns in one process, the numba kernel "
-        "timed apart after them (its spinning pool would slow the next contender). "
+        "time, in one process: three rounds of a BLAS phase (numpy and the default dispatch "
+        "taking turns) and a numba phase, each after a pause (a library's thread pool keeps a "
+        "core busy after its turn and would slow the next). "
         "`numba` = the pure numba kernel; "
         "`default` = `tinynet.kernels.matmul*` on the default \"numba\" backend, whose dispatch "
         f"rule sends m*n*k >= BLAS_MIN_FLOPS = {kernels.BLAS_MIN_FLOPS} to BLAS "

@@ -148,18 +148,22 @@ def test_kernels_run_with_jit_disabled():
 
 
 def test_numba_kernel_gives_the_same_bits_on_one_thread():
-    """The summation order depends on the block sizes only, never on the thread count (which
-    does change how the rows are cut into parallel blocks): one thread, same bits."""
-    code = textwrap.dedent("""
+    """The summation order depends on KC and KU only, never on the thread count, although
+    the thread count changes how the rows are cut into parallel blocks: same bits."""
+    from tinynet.kernels.matmul import block_height
+    m, k, n = 200, 517, 300                      # k spans three k-blocks, n a panel and a half
+    assert block_height(m, n, 1) != block_height(m, n, 2)   # the blocks really differ
+    code = textwrap.dedent(f"""
+        import sys
         import numpy as np
         from tinynet.kernels.matmul import matmul_numba, matmul_tn_numba, matmul_nt_numba
         rng = np.random.default_rng(3)
-        a = rng.standard_normal((300, 517)).astype(np.float32)
-        b = rng.standard_normal((517, 700)).astype(np.float32)
-        c = np.empty((300, 700), np.float32)
+        a = rng.standard_normal(({m}, {k})).astype(np.float32)
+        b = rng.standard_normal(({k}, {n})).astype(np.float32)
+        c = np.empty(({m}, {n}), np.float32)
         out = [matmul_numba(a, b, c).copy(), matmul_tn_numba(np.ascontiguousarray(a.T), b, c).copy(),
                matmul_nt_numba(a, np.ascontiguousarray(b.T), c).copy()]
-        np.save(__import__("sys").argv[1], np.stack(out))
+        np.save(sys.argv[1], np.stack(out))
     """)
     results = []
     for threads in ("1", "2"):

@@ -195,18 +195,31 @@ def _multiply_blocks(p_view, q_view, c, mc):
         _multiply_block(p_view, q_view, c, (blk // blocks_n) * mc, mc, blk % blocks_n)
 
 
+def _ceil_div(a, b):
+    """The smallest integer >= a / b, for positive integers."""
+    return (a + b - 1) // b
+
+
+def block_height(m, n, threads):
+    """Rows of C per parallel block for an (m, n) product on ``threads`` threads.
+
+    Cutting each panel into a multiple of ``groups = threads / gcd(full panels, threads)``
+    row blocks makes the number of full-width blocks a multiple of the thread count, so
+    the threads share them evenly; the fewest such blocks of at most MC rows are used, as
+    tall as possible, so that each packed k-block serves as many rows as possible. The
+    result is a multiple of MR. Block heights do not change any result (module docstring).
+    """
+    groups = threads // gcd(max(1, n // NC), threads)
+    blocks_m = groups * _ceil_div(m, groups * MC)   # row blocks per panel: a multiple of groups
+    return _ceil_div(_ceil_div(m, blocks_m), MR) * MR
+
+
 def _gemm_pqt(p_view, q_view, c):
     """c = p_view @ q_view.T for p_view (m, k), q_view (n, k) of any strides; c is (m, n).
 
-    Picks the block height ``mc``. Cutting each panel into a multiple of
-    ``groups = threads / gcd(full panels, threads)`` row blocks makes the number of
-    full-width blocks a multiple of the thread count, so the threads share them evenly;
-    the fewest such blocks of at most MC rows are used, as tall as possible, so that each
-    packed k-block serves as many rows as possible. The block heights do not change any
-    result (module docstring). This driver is plain Python on
-    purpose: calling the parallel kernel straight from Python lets numba start its thread
-    pool when the kernel is loaded from the cache (a cached non-parallel caller of a
-    parallel kernel would skip that start-up).
+    This driver is plain Python on purpose: calling the parallel kernel straight from
+    Python lets numba start its thread pool when the kernel is loaded from the cache (a
+    cached non-parallel caller of a parallel kernel would skip that start-up).
     """
     m, k = p_view.shape
     n = q_view.shape[0]
@@ -215,11 +228,7 @@ def _gemm_pqt(p_view, q_view, c):
     if k == 0:
         c[...] = 0
         return c
-    threads = get_num_threads()
-    groups = threads // gcd(max(1, n // NC), threads)
-    blocks_m = groups * -(-m // (groups * MC))  # row blocks per panel: a multiple of groups
-    mc = -(-m // (blocks_m * MR)) * MR          # ceil(m / blocks_m), rounded up to MR
-    _multiply_blocks(p_view, q_view, c, mc)
+    _multiply_blocks(p_view, q_view, c, block_height(m, n, get_num_threads()))
     return c
 
 
