@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import tinynet as tn
-from tinynet import init
+from tinynet import init, nn
 
 
 # ------------------------------------------------------------------ a duck-typed stand-in
@@ -115,7 +115,6 @@ def test_lsuv_errors():
 # ------------------------------------------------------------------ the real thing
 @pytest.mark.slow
 def test_lsuv_30_layer_relu_mlp_has_unit_variance_on_held_out_data():
-    nn = pytest.importorskip("tinynet.nn")
     tn.manual_seed(0)
     width = 96
     layers = [nn.Dense(32, width, activation="relu")]

@@ -1,11 +1,11 @@
 """The lab on real data: the principled schemes beat zeros, constant and sigma = 0.01 on
 Fashion-MNIST (reduced from the README's ``--depth 3 --width 256 --epochs 1`` to one seed
 and 150 steps so that it fits in CI)."""
-import os
 
 import pytest
 
 from tinynet.lab import CompareConfig, compare
+from tinynet.lesson_tests import NO_FASHION_MNIST, have_fashion_mnist
 
 pytestmark = pytest.mark.slow
 
@@ -13,18 +13,7 @@ GOOD = ["he_normal", "glorot_uniform", "orthogonal", "lsuv"]
 BAD = ["zeros", "constant:0.5", "random_normal:0.01"]
 
 
-def _have_fashion_mnist():
-    from tinynet import data
-
-    try:
-        data.load_fashion_mnist(download=False)
-        return True
-    except Exception:
-        return False
-
-
-@pytest.mark.skipif(not _have_fashion_mnist(),
-                    reason="Fashion-MNIST not installed (apt-get install dataset-fashion-mnist, or $TINYNET_DATA)")
+@pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 def test_principled_schemes_rank_above_failed_ones():
     result = compare(CompareConfig(dataset="fashion-mnist", depth=3, width=256, steps=150, seeds=1,
                                    inits=BAD + GOOD), progress=False, write=False)
