@@ -1,7 +1,6 @@
 """The lab on real data: the principled schemes beat zeros, constant and sigma = 0.01 on
 Fashion-MNIST (reduced from the README's ``--depth 3 --width 256 --epochs 1`` to one seed
 and 150 steps so that it fits in CI)."""
-
 import pytest
 
 from tinynet.lab import CompareConfig, compare
