@@ -180,6 +180,21 @@ def test_tinynet_lessons_lists_progress(stub_tree, capsys):
     assert f"tinynet lesson {first}" in out and f"tinynet check {first}" in out
 
 
+def test_tinynet_lessons_says_why_a_lesson_cannot_be_graded(stub_tree, capsys):
+    """Without the test extra a grader cannot be imported: say so, not "0/0 passing"."""
+    from tinynet.cli import main
+
+    lesson = GRADED[0]
+    grader = stub_tree / lesson.path.name / "test_exercises.py"
+    grader.write_text("import a_test_dependency_that_is_missing\n", encoding="utf-8")
+    assert main(["lessons"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.strip().startswith(f"{lesson.number}."))
+    assert "progress unknown" in row and "0/0" not in out
+    assert f"Lesson {lesson.number}: the grader of the lesson needs a_test_dependency_that_is_missing" in out
+    assert "pip install -e '.[test]'" in out
+
+
 def test_solved_exercises_pass_and_point_to_next_lesson(stub_tree, capsys):
     from tinynet.cli import main
 

@@ -231,11 +231,9 @@ def check_lesson(n):
 
 
 def progress(lesson):
-    """(exercises passing, total) for the learner's exercises.py; (0, 0) if ungradable."""
-    try:
-        results = grade(lesson)
-    except LessonError:
-        return 0, 0
+    """(exercises passing, total) for the learner's exercises.py; raises LessonError when
+    the lesson cannot be graded (no grader, or the test extra is not installed)."""
+    results = grade(lesson)
     return sum(r.status == PASSED for r in results), len(results)
 
 
@@ -248,12 +246,20 @@ def list_lessons():
         return USAGE_ERROR
     print(f"Lessons in {lessons[0].path.parent if lessons else lessons_root()}:")
     next_lesson = None
+    ungradable = {}  # why a lesson cannot be graded -> its numbers (one line per reason)
     for lesson in lessons:
-        done, total = progress(lesson)
-        mark = "done" if total and done == total else f"{done}/{total} exercises passing"
+        try:
+            done, total = progress(lesson)
+            mark = "done" if total and done == total else f"{done}/{total} exercises passing"
+        except LessonError as error:
+            done, total, mark = 0, 0, "progress unknown (see below)"
+            reason = str(error).replace(f"lesson {lesson.number}", "the lesson")
+            ungradable.setdefault(reason, []).append(str(lesson.number))
         print(f"  {lesson.number:>2}. {lesson.title:<48} {mark}")
         if next_lesson is None and not (total and done == total):
             next_lesson = lesson
+    for reason, numbers in ungradable.items():
+        print(f"{'Lesson' if len(numbers) == 1 else 'Lessons'} {', '.join(numbers)}: {reason}")
     if next_lesson is None:
         print("Every exercise passes. Try your own scheme with `tinynet compare`.")
     else:
