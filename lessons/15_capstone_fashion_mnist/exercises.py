@@ -1,6 +1,6 @@
-"""Lesson 10 exercise: your own best initializer.
+"""Lesson 15 exercise: your own best initializer.
 
-Grade with `tinynet check 10`.
+Grade with `tinynet check 15`.
 """
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Lesson 10's claims on Fashion-MNIST: the comparison separates good from bad schemes, the
+"""Lesson 15's claims on Fashion-MNIST: the comparison separates good from bad schemes, the
 doctor finds and fixes a vanishing deep ReLU net, and He/Glorot MLPs reach the published
 MLP baselines (>= 0.87 test accuracy)."""
 import pytest
@@ -8,7 +8,7 @@ from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_M
 EPOCHS = 5   # of Adam, lr 1e-3 then 1e-4 for the last epoch, batch 128 (lesson.train_mlp)
 
 
-lesson = lesson_script(__file__, 10)
+lesson = lesson_script(__file__, 15)
 
 
 pytestmark = pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)

@@ -1,4 +1,4 @@
-"""Planted bugs for lesson 10: each must fail the grader."""
+"""Planted bugs for lesson 15: each must fail the grader."""
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-"""Reference solution for lesson 10: orthogonal directions, He's scale.
+"""Reference solution for lesson 15: orthogonal directions, He's scale.
 
 Orthogonal columns keep every direction's length and make the units as different as
 possible (lesson 9); ReLU removes half of the second moment, so each unit's weight vector

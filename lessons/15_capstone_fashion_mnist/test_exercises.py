@@ -1,4 +1,4 @@
-"""Grader for lesson 10 (your own initializer). `tinynet check 10` grades your
+"""Grader for lesson 15 (your own initializer). `tinynet check 15` grades your
 exercises.py; plain pytest grades the reference solution (TINYNET_GRADE=learner: yours)."""
 import math
 
@@ -7,7 +7,7 @@ import pytest
 
 from tinynet.lesson_tests import graded_module
 
-LESSON = 10
+LESSON = 15
 
 
 def _kernel(fn, shape, seed):

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 10 — Capstone: every initializer on Fashion-MNIST
+# # Lesson 15 — Capstone: every initializer on Fashion-MNIST
 #
 # Everything together on real images: (1) `tinynet compare` retrains the same MLP with
 # every scheme and tabulates what happened; (2) `doctor` examines a broken deep model at
