@@ -87,6 +87,20 @@ def gradient_check(seed=0, h=1e-6):
             "tinynet_report": str(report)}
 
 
+def scale_of_the_difference(seed=0, size=1000):
+    """The two landmarks of ‖g − g̃‖ / (‖g‖ + ‖g̃‖): 1 for g̃ = −g, 1/√2 for an equal-norm
+    g̃ orthogonal to g (what two unrelated gradients in many dimensions nearly are)."""
+    rng = np.random.default_rng(seed)
+    g = rng.standard_normal(size)
+    other = rng.standard_normal(size)
+    orthogonal = other - (other @ g) / (g @ g) * g                # remove the part along g
+    orthogonal *= np.linalg.norm(g) / np.linalg.norm(orthogonal)  # same norm as g
+    unrelated = other * np.linalg.norm(g) / np.linalg.norm(other)  # a random direction, same norm
+    return {"opposite": _relative_difference(g, -g),
+            "orthogonal": _relative_difference(g, orthogonal),
+            "unrelated": _relative_difference(g, unrelated)}
+
+
 def step_size_sweep(seed=0, steps=np.logspace(-1, -12, 23)):
     """Relative difference vs h: truncation error ~h² for large h, rounding ~ε/h for small h."""
     a, b = example_inputs(seed)
@@ -104,10 +118,13 @@ def plot_sweep(steps, errors, path):
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.loglog(steps, errors, "o-", label="central differences vs exact gradient")
     ax.axhline(2e-7, color="gray", ls="--", label="2e-7: the pass threshold")
-    ax.set_xlabel("step h")
+    best = int(np.argmin(errors))
+    ax.loglog(steps[best], errors[best], "r*", ms=12, label=f"best: h = {steps[best]:.0e}, {errors[best]:.1e}")
+    ax.set_xlabel("step h (in units of the inputs a, b)")
     ax.set_ylabel("relative difference ‖g − g̃‖ / (‖g‖ + ‖g̃‖)")
-    ax.set_title("Gradient check: truncation (h²) vs rounding (ε/h)")
-    ax.legend()
+    ax.set_title(f"Central differences: rounding (∝ 1/h) left, truncation (∝ h²) right;\n"
+                 f"best h = {steps[best]:.0e} gives {errors[best]:.1e}", fontsize=10)
+    ax.legend(loc="upper center", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -124,6 +141,10 @@ def main():
     check = gradient_check()
     print(f"gradient check (h = 1e-6): correct backward {check['correct']:.2e} (< 2e-7 passes); "
           f"tanh' written as 1 − u²: {check['buggy']:.2e}")
+    scale = scale_of_the_difference()
+    print(f"the scale of that number: g against −g {scale['opposite']:.2f}; against an equal-norm "
+          f"gradient orthogonal to g {scale['orthogonal']:.4f} (1/√2 = {1 / np.sqrt(2):.4f}); "
+          f"against a random direction of the same norm (1000 entries) {scale['unrelated']:.3f}")
     steps, errors = step_size_sweep()
     best = steps[np.argmin(errors)]
     print(f"best step h ≈ {best:.0e} (relative difference {errors.min():.1e}); figure: {OUT / '01_gradcheck_step.png'}")

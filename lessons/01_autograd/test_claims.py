@@ -64,3 +64,11 @@ def test_step_size_tradeoff():
     assert 90 < errors[0] / errors[1] < 110
     assert errors[2] < 2e-7
     assert errors[3] > errors[2]
+
+
+def test_scale_of_the_relative_difference():
+    """1 for opposite gradients, 1/√2 (not 1) for unrelated equal-norm orthogonal ones."""
+    scale = lesson.scale_of_the_difference()
+    assert scale["opposite"] == 1.0
+    assert abs(scale["orthogonal"] - 1 / np.sqrt(2)) < 1e-12
+    assert abs(scale["unrelated"] - 1 / np.sqrt(2)) < 0.03     # random directions: nearly orthogonal
