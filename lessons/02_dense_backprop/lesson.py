@@ -103,9 +103,10 @@ def plot_losses(hand, auto, path):
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(hand, lw=3, alpha=0.5, label="hand-written backward (numpy)")
     ax.plot(auto, "k--", lw=1, label="tinynet autograd")
-    ax.set_xlabel("step")
-    ax.set_ylabel("cross-entropy")
-    ax.set_title("Same start, same gradients, same curve")
+    ax.set_xlabel("gradient-descent step (full batch)")
+    ax.set_ylabel("cross-entropy (nats)")
+    ax.set_title(f"Hand-written backward and autograd: largest gap over {len(hand)} steps "
+                 f"{np.max(np.abs(hand - auto)):.1e}", fontsize=10)
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)

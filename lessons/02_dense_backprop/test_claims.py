@@ -26,3 +26,10 @@ def test_softmax_cross_entropy_gradient_is_p_minus_y():
     # dL/db2 = Σ_n (p_n − y_n) / N: with W2 = 0 every p_n is uniform (1/3), so db2 = 1/3 − class frequency
     _, grads = lesson.hand_backward(x, y, W1, b1, np.zeros_like(W2), b2 * 0)
     assert np.allclose(grads["b2"], 1 / 3 - np.bincount(y, minlength=3) / 7, atol=1e-15)
+
+
+def test_readme_training_figures():
+    """README: 300 steps take the loss from about 1.14 to 0.23, both ways."""
+    hand, auto = lesson.train_both()
+    assert len(hand) == 300
+    assert round(hand[0], 2) == 1.14 and round(hand[-1], 2) == 0.23 and round(auto[-1], 2) == 0.23
