@@ -5,8 +5,8 @@
 For each shape and product (a @ b, a.T @ b, a @ b.T) three contenders run in this one
 process: numpy.matmul on the same views, the pure numba kernel
 (``tinynet.kernels.numba_backend.matmul*_numba``) and the default dispatch
-(``tinynet.kernels.matmul*`` on the "numba" backend, which sends products of at least
-``kernels.BLAS_MIN_FLOPS`` multiply-adds to BLAS). The repetitions run in three rounds of
+(``tinynet.kernels.matmul*`` on the default "numba" backend: checks, allocation, and the
+serial or parallel path). The repetitions run in three rounds of
 two phases, each phase after a pause of ``SETTLE`` seconds: numpy and the default dispatch
 taking turns, then the numba kernel alone. Each library's thread pool keeps a core busy
 for a while after its last call and slowed whatever ran next (measured: the default
@@ -89,8 +89,7 @@ def measure(product, m, k, n, dtype, reps, rng):
 
 
 def default_path(m, k, n):
-    t = kernels.BLAS_MIN_FLOPS
-    return "BLAS" if t is not None and m * n * k >= t else "numba"
+    return "numba, parallel" if nb.will_run_parallel(m, n, k) else "numba, serial"
 
 
 def main():
@@ -120,9 +119,9 @@ def main():
         "taking turns) and a numba phase, each after a pause (a library's thread pool keeps a "
         "core busy after its turn and would slow the next). "
         "`numba` = the pure numba kernel; "
-        "`default` = `tinynet.kernels.matmul*` on the default \"numba\" backend, whose dispatch "
-        f"rule sends m*n*k >= BLAS_MIN_FLOPS = {kernels.BLAS_MIN_FLOPS} to BLAS "
-        "(path column). Ratios > 1: tinynet faster.",
+        "`default` = `tinynet.kernels.matmul*` on the default \"numba\" backend (checks, "
+        f"allocation, and the serial path below PARALLEL_MIN_MACS = {nb.PARALLEL_MIN_MACS} "
+        "multiply-adds: path column). Ratios > 1: tinynet faster.",
         *([""] + [f"**Caution:** the load average ({load[0]:.1f}) exceeded the core count while "
                   "this ran, so parallel regions waited for descheduled threads; single rows can "
                   "be off by 10x either way. Rerun on a quiet machine before drawing conclusions."]

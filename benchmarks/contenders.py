@@ -189,7 +189,7 @@ def make_contenders(weights, lr, include_torch=True):
     out = {}
     if has_backend_switch():
         out["tinynet (numba)"] = TinynetMLP(weights, lr, "numba")
-        out["tinynet (numpy)"] = TinynetMLP(weights, lr, "numpy")
+        out["tinynet (blas)"] = TinynetMLP(weights, lr, "blas")
     else:
         out["tinynet (default)"] = TinynetMLP(weights, lr, None)
     out["numpy (hand-written)"] = NumpyMLP(weights, lr)

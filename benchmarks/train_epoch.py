@@ -36,15 +36,11 @@ BATCH, LR = 128, 0.1
 
 def matmul_paths():
     """Which matmul runs under tinynet's default ("numba") backend, from its dispatch rule."""
-    from tinynet import kernels
+    from tinynet.kernels import numba_backend
 
-    threshold = kernels.BLAS_MIN_FLOPS
-    if threshold is None:
-        return "every product runs tinynet's numba kernel (kernels.BLAS_MIN_FLOPS = None)"
-    if threshold == 0:
-        return ("every product goes to BLAS (kernels.BLAS_MIN_FLOPS = 0); the numba kernel's "
-                "own speed is in the matmul section")
-    return f"products of at least {threshold} multiply-adds go to BLAS, smaller ones to the numba kernel"
+    return (f"every product runs tinynet's numba kernel; products of at least "
+            f"{numba_backend.PARALLEL_MIN_MACS} multiply-adds on numba's threads, smaller ones "
+            f"serially (same bits)")
 
 
 def run_epochs(contenders, x, y, epochs, chunk, seed=0):

@@ -6,6 +6,8 @@ floating format with unit roundoff u, its error is at most about k·u·Σ|a_ip·
 reference carry that error, so the test allows twice it, entrywise, with the reference
 magnitudes |a|·|b| computed in float64.
 """
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -143,3 +145,75 @@ def test_empty_inner_dimension_gives_zeros(backend):
         c = kernels.matmul(np.ones((3, 0), np.float32), np.ones((0, 4), np.float32))
     assert c.dtype == np.float32 and c.shape == (3, 4)
     assert (c == 0).all()
+
+
+@contextlib.contextmanager
+def kernel_settings(**values):
+    """Set module constants of tinynet.kernels.matmul for a block (the dispatch rules)."""
+    mod = kernels.numba_backend
+    saved = {name: getattr(mod, name) for name in values}
+    for name, value in values.items():
+        setattr(mod, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(mod, name, value)
+
+
+def every_path(product, a, b):
+    """The product computed on each path the dispatch can take, by name."""
+    m, n = {"matmul": (a.shape[0], b.shape[1]), "matmul_tn": (a.shape[1], b.shape[1]),
+            "matmul_nt": (a.shape[0], b.shape[0])}[product]
+    kernel = NUMBA_KERNELS[product]
+    out = {}
+    for path, settings_ in {"serial": dict(PARALLEL_MIN_MACS=1 << 62),
+                            "parallel": dict(PARALLEL_MIN_MACS=0),
+                            "serial, never transposed": dict(PARALLEL_MIN_MACS=1 << 62, NARROW=0),
+                            "parallel, never transposed": dict(PARALLEL_MIN_MACS=0, NARROW=0),
+                            "serial, always transposed": dict(PARALLEL_MIN_MACS=1 << 62,
+                                                              NARROW=1 << 30)}.items():
+        with kernel_settings(**settings_):
+            out[path] = kernel(a, b, np.empty((m, n), a.dtype))
+    return out
+
+
+@settings(deadline=None, max_examples=40)
+@given(product=st.sampled_from(PRODUCTS), m=st.integers(1, 70), k=st.integers(1, 300),
+       n=st.integers(1, 70), dtype=st.sampled_from(DTYPES), layout_a=st.sampled_from("cts"),
+       layout_b=st.sampled_from("cts"), seed=st.integers(0, 2**32 - 1))
+def test_every_path_and_product_gives_the_same_bits(product, m, k, n, dtype, layout_a, layout_b,
+                                                    seed):
+    """The claim of the matmul docstring: serial or parallel, C or Cᵀ computed, a @ b or the
+    same product spelled a.T @ b or a @ b.T, any operand layout -- one summation order,
+    the same bits."""
+    rng = np.random.default_rng(seed)
+    sa, sb = operand_shapes(product, m, k, n)
+    a = make_operand(rng, sa, dtype, layout_a)
+    b = make_operand(rng, sb, dtype, layout_b)
+    paths = every_path(product, a, b)
+    A, B = logical(product, a, b)
+    paths["a @ b"] = matmul_numba(np.ascontiguousarray(A), np.ascontiguousarray(B),
+                                  np.empty((m, n), dtype))
+    paths["a.T @ b"] = matmul_tn_numba(np.ascontiguousarray(A.T), np.ascontiguousarray(B),
+                                       np.empty((m, n), dtype))
+    paths["a @ b.T"] = matmul_nt_numba(np.ascontiguousarray(A), np.ascontiguousarray(B.T),
+                                       np.empty((m, n), dtype))
+    first = paths.pop("serial")
+    for path, got in paths.items():
+        np.testing.assert_array_equal(got, first, err_msg=path)
+
+
+@pytest.mark.parametrize("m, k, n", [(128, 784, 256), (784, 128, 256), (128, 128, 10),
+                                     (128, 10, 128), (600, 64, 64), (2 * 256 + 3, 2 * 256 + 5, 300)])
+def test_course_shapes_give_the_same_bits_on_every_path(m, k, n):
+    """The shapes training actually runs (784-256-128-10 at batch 128, the lab's 600 x 64),
+    and one that crosses every block edge, serial against parallel."""
+    rng = np.random.default_rng(m + k + n)
+    a = rng.standard_normal((m, k)).astype(np.float32)
+    b = rng.standard_normal((k, n)).astype(np.float32)
+    paths = every_path("matmul", a, b)
+    first = paths.pop("serial")
+    for path, got in paths.items():
+        np.testing.assert_array_equal(got, first, err_msg=path)
+    assert_close("matmul", a, b, first)

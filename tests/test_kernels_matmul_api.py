@@ -9,18 +9,28 @@ import numpy as np
 import pytest
 
 from tinynet import kernels
+from tinynet.kernels.matmul import matmul_numba
 
 
 def test_backend_switch_and_context_manager_restore():
     assert kernels.backend() == "numba"
-    with kernels.using("numpy"):
-        assert kernels.backend() == "numpy"
+    with kernels.using("blas"):
+        assert kernels.backend() == "blas"
         with kernels.using("numba"):
             assert kernels.backend() == "numba"
-        assert kernels.backend() == "numpy"
+        assert kernels.backend() == "blas"
     assert kernels.backend() == "numba"
-    assert kernels.use("numpy") == "numba"
-    assert kernels.use("numba") == "numpy"
+    assert kernels.use("blas") == "numba"
+    assert kernels.use("numba") == "blas"
+
+
+def test_numpy_is_another_name_for_blas():
+    """The BLAS backend's first name still works, and backend() names what runs."""
+    with kernels.using("numpy") as name:
+        assert name == "blas" and kernels.backend() == "blas"
+        a = np.random.default_rng(0).standard_normal((5, 7))
+        np.testing.assert_array_equal(kernels.matmul(a, a.T), np.matmul(a, a.T))
+    assert kernels.backend() == "numba"
 
 
 def test_context_manager_restores_after_an_exception():
@@ -31,7 +41,7 @@ def test_context_manager_restores_after_an_exception():
 
 
 def test_unknown_backend_lists_the_valid_ones():
-    with pytest.raises(ValueError, match=r"'torch'.*\('numba', 'numpy'\)"):
+    with pytest.raises(ValueError, match=r"'torch'.*\('numba', 'blas'\)"):
         kernels.use("torch")
     assert kernels.backend() == "numba"
 
@@ -102,24 +112,17 @@ def test_bad_out_is_explained(bad):
         kernels.matmul(a, b, out=bad)
 
 
-def test_blas_dispatch_threshold_routes_large_products():
-    """BLAS_MIN_FLOPS decides which path the "numba" backend takes; both give the product."""
+def test_default_backend_runs_the_numba_kernel_at_every_size():
+    """On the default backend no product goes to BLAS: tiny, course-sized and large
+    products give the numba kernel's bits, not numpy's."""
     rng = np.random.default_rng(1)
-    a = rng.standard_normal((9, 11))
-    b = rng.standard_normal((11, 13))
-    saved = kernels.BLAS_MIN_FLOPS
-    try:
-        results = []
-        for threshold in (None, 1, 9 * 11 * 13, 9 * 11 * 13 + 1):
-            kernels.BLAS_MIN_FLOPS = threshold
-            results.append(kernels.matmul(a, b))
-    finally:
-        kernels.BLAS_MIN_FLOPS = saved
-    for r in results:
-        np.testing.assert_allclose(r, a @ b, rtol=1e-12, atol=1e-12)
-    # Threshold above the product's size: the numba kernel; at or below: BLAS, bit-equal to numpy.
-    np.testing.assert_array_equal(results[1], np.matmul(a, b))
-    np.testing.assert_array_equal(results[2], np.matmul(a, b))
+    for m, k, n in [(1, 1, 1), (9, 11, 13), (128, 128, 10), (128, 784, 256)]:
+        a = rng.standard_normal((m, k)).astype(np.float32)
+        b = rng.standard_normal((k, n)).astype(np.float32)
+        want = matmul_numba(a, b, np.empty((m, n), np.float32))
+        np.testing.assert_array_equal(kernels.matmul(a, b), want)
+        np.testing.assert_array_equal(kernels.matmul_tn(np.ascontiguousarray(a.T), b), want)
+        np.testing.assert_array_equal(kernels.matmul_nt(a, np.ascontiguousarray(b.T)), want)
 
 
 def test_kernels_run_with_jit_disabled():

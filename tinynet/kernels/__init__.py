@@ -4,10 +4,10 @@
     kernels.matmul(a, b)       # a @ b      a: (m, k)  b: (k, n)
     kernels.matmul_tn(a, b)    # a.T @ b    a: (k, m)  b: (k, n)   dW = Xᵀ·dZ
     kernels.matmul_nt(a, b)    # a @ b.T    a: (m, k)  b: (n, k)   dX = dZ·Wᵀ
-    kernels.use("numpy")       # switch backend for the whole process ("numba" is the default)
+    kernels.use("blas")        # switch backend for the whole process ("numba" is the default)
     with kernels.using("numba"):
         ...                    # switch for a block, restored afterwards
-    kernels.backend()          # -> "numba" or "numpy"
+    kernels.backend()          # -> "numba" or "blas", the backend every product runs on
 
 Why three products? Backprop through ``Z = X·W`` needs ``dW = Xᵀ·dZ`` and
 ``dX = dZ·Wᵀ``. Writing ``X.T @ dZ`` would be correct too; the named variants say which
@@ -22,19 +22,17 @@ worth an error.
 
 Backends
 --------
-``"numpy"``  :mod:`.numpy_backend`, numpy's ``matmul`` (BLAS): the reference.
-``"numba"``  :mod:`.matmul`, tinynet's own parallel blocked kernel, with one dispatch
-             rule: a product of at least ``BLAS_MIN_FLOPS`` multiply-adds (m·n·k) goes to
-             BLAS. The default, 0, sends every product to BLAS. On the machine measured
-             in ``benchmarks/RESULTS.md`` (section "matmul": AVX-512, OpenBLAS) the numba
-             kernel reaches 0.7-1.3x of OpenBLAS on the products of a 784-256 layer and
-             of 1024-wide layers, but far less on small products (a parallel launch
-             costs more than the product), and a per-shape rule has not been measured
-             end to end in training; BLAS is the safe default. Set
-             ``kernels.BLAS_MIN_FLOPS = None`` to run the numba kernel for every shape
-             (or a threshold, to keep BLAS for large products only);
-             the kernels themselves are always callable as
-             ``tinynet.kernels.numba_backend.matmul_numba`` (and ``_tn``/``_nt``).
+``"numba"``  :mod:`.matmul`, tinynet's own blocked kernel: the default, and every product
+             of training runs on it, at every shape. Products of at least
+             ``matmul.PARALLEL_MIN_MACS`` multiply-adds (m·n·k) split their blocks over
+             numba's threads; smaller ones run the same blocks one after another on the
+             calling thread. Both paths sum every entry in the same order, so which one
+             runs, and how many threads there are, never changes a bit (see
+             :mod:`.matmul`, "Summation order, and what is reproducible").
+``"blas"``   :mod:`.numpy_backend`, numpy's ``matmul`` (OpenBLAS): the reference in tests
+             and the comparison a learner can switch to. ``"numpy"`` is accepted as
+             another name for it. BLAS sums in an order that depends on its own blocking
+             and its thread count, so its results may change with ``OPENBLAS_NUM_THREADS``.
 
 The attribute ``kernels.matmul`` is the function above; the module that holds the numba
 kernels is ``kernels.numba_backend`` (``from tinynet.kernels.matmul import ...`` also
@@ -48,10 +46,8 @@ from . import matmul as numba_backend
 from . import numpy_backend
 from . import random  # noqa: F401
 
-BACKENDS = ("numba", "numpy")
-BLAS_MIN_FLOPS = 0
-"""Products with m·n·k >= this many multiply-adds go to BLAS under the "numba" backend
-(None: never). Chosen from the measurements in benchmarks/RESULTS.md, section "matmul"."""
+BACKENDS = ("numba", "blas")
+ALIASES = {"numpy": "blas"}   # the name the BLAS backend had first
 
 _state = {"backend": "numba"}
 _FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -59,25 +55,29 @@ _FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 # --------------------------------------------------------------------------- backend switch
 def backend():
-    """The name of the backend the products currently run on: "numba" or "numpy"."""
+    """The name of the backend the products currently run on: "numba" or "blas"."""
     return _state["backend"]
 
 
 def use(name):
-    """Run every later product on backend ``name`` ("numba" or "numpy"); returns the old name."""
-    if name not in BACKENDS:
+    """Run every later product on backend ``name`` ("numba" or "blas"); returns the old name.
+
+    ``"numpy"`` is accepted for ``"blas"``.
+    """
+    canonical = ALIASES.get(name, name)
+    if canonical not in BACKENDS:
         raise ValueError(f"unknown kernels backend {name!r}; expected one of {BACKENDS}, "
-                         f"e.g. tinynet.kernels.use(\"numpy\")")
-    previous, _state["backend"] = _state["backend"], name
+                         f"e.g. tinynet.kernels.use(\"blas\")")
+    previous, _state["backend"] = _state["backend"], canonical
     return previous
 
 
 @contextlib.contextmanager
 def using(name):
-    """``with kernels.using("numpy"): ...`` runs the block on that backend, then restores."""
+    """``with kernels.using("blas"): ...`` runs the block on that backend, then restores."""
     previous = use(name)
     try:
-        yield name
+        yield _state["backend"]
     finally:
         _state["backend"] = previous
 
@@ -122,13 +122,7 @@ def _output(product, out, shape, dtype):
 
 def _run(product, a, b, out, shape, numba_kernel, numpy_kernel):
     c = _output(product, out, shape, a.dtype)
-    m, n = shape
-    k = a.shape[0] if product == "matmul_tn" else a.shape[1]
-    if _state["backend"] == "numpy" or (
-            BLAS_MIN_FLOPS is not None and m * n * k >= BLAS_MIN_FLOPS):
-        kernel = numpy_kernel
-    else:
-        kernel = numba_kernel
+    kernel = numpy_kernel if _state["backend"] == "blas" else numba_kernel
     if out is not None and (np.may_share_memory(c, a) or np.may_share_memory(c, b)):
         # The kernels read a and b while writing c; an overlapping out goes via a temporary.
         c[...] = kernel(a, b, np.empty(shape, a.dtype))

@@ -1,9 +1,9 @@
-"""Matrix products in numba: a parallel, cache-blocked, register-blocked GEMM.
+"""Matrix products in numba: a cache-blocked, register-blocked GEMM, serial or parallel.
 
     from tinynet.kernels.matmul import matmul_numba, matmul_tn_numba, matmul_nt_numba
-    c = matmul_numba(a, b)        # a @ b      a: (m, k)  b: (k, n)
-    c = matmul_tn_numba(a, b)     # a.T @ b    a: (k, m)  b: (k, n)   dW = Xᵀ·dZ
-    c = matmul_nt_numba(a, b)     # a @ b.T    a: (m, k)  b: (n, k)   dX = dZ·Wᵀ
+    c = matmul_numba(a, b, c)        # a @ b      a: (m, k)  b: (k, n)
+    c = matmul_tn_numba(a, b, c)     # a.T @ b    a: (k, m)  b: (k, n)   dW = Xᵀ·dZ
+    c = matmul_nt_numba(a, b, c)     # a @ b.T    a: (m, k)  b: (n, k)   dX = dZ·Wᵀ
 
 One kernel, three products
 --------------------------
@@ -14,57 +14,64 @@ where ``P`` (m, k) and ``Q`` (n, k) are *views* of the operands, never copies:
     a.T @ b  ->  P = a.T,  Q = b.T
     a @ b.T  ->  P = a,    Q = b
 
-A transposed view only swaps the strides, so no transposed matrix is ever materialised
-by the caller. The kernel reads ``Q`` through its strides only to pack it (below), and
-reads single entries of ``P`` through its strides; that is why sliced and transposed
-inputs work unchanged.
+A transposed view only swaps the strides. The kernel receives each view as its flat
+buffer plus two element strides (``P[i, p] = pf[i·ps0 + p·ps1]``), so one compiled
+kernel per dtype serves all three products and both memory orders: numba compiles a
+function once per combination of argument types, and 2-D views of different layouts
+(C, Fortran, strided) are different types. An operand that is neither C- nor
+Fortran-ordered (e.g. ``x[:, ::2]``) is copied to C order first.
 
 How the work is cut up (after Goto & van de Geijn, "Anatomy of High-Performance Matrix
 Multiplication", ACM TOMS 2008)
 -------------------------------------------------------------------------------------
-1. **C-blocks in parallel.** ``C`` is cut into blocks of ``mc x NC`` entries, one *panel*
-   (NC columns) wide; the blocks are independent, so ``prange`` hands them to the
-   threads, each block to one call of the serial :func:`_multiply_block`. Each block
-   accumulates in a private, zeroed (mc, NC) buffer that is copied to ``C`` at the end.
-   Blocks are as tall as possible (every block packs the panel of ``Qᵀ`` it reads, step 2,
-   so taller blocks pack less): at most MC = 256 rows, and just enough blocks per panel
-   that the threads can share the full panels evenly (with 2 threads and one full panel,
-   two blocks of m/2 rows; with four full panels, one block per panel).
+1. **C-blocks.** ``C`` is cut into blocks of ``mc x NC`` entries, one *panel* (NC
+   columns) wide; each block is one call of the serial :func:`_multiply_block`, which
+   accumulates in a private, zeroed (mc, nc) buffer that is copied to ``C`` at the end.
+   The blocks are independent, so a large product hands them to numba's threads with
+   ``prange`` (:func:`_multiply_blocks_parallel`); a small one runs the same calls one
+   after another on the calling thread (:func:`_multiply_blocks_serial`, the same source
+   compiled without ``parallel=True``), because waking the worker threads costs more than
+   such a product. Blocks are as tall as possible (every block packs the panel of ``Qᵀ``
+   it reads, step 2, so taller blocks pack less): at most MC = 256 rows, and on the
+   parallel path just enough blocks per panel that the threads share the full panels
+   evenly (:func:`block_height`).
 2. **k-blocks, packed where they are used.** Inside a block the sum over ``p`` runs in
-   blocks of ``KC`` terms. For each k-block the task first copies the KC x NC slice of
-   ``Qᵀ`` it needs (columns ``jp·NC ..``, terms ``p0 ..``) into its own C-contiguous
-   (KC, NC) buffer ``qb``, so that ``qb[t, :]`` is one unit-stride row of NC values
-   starting on a 32-byte boundary (numba aligns the arrays it allocates). When ``Q``'s
-   columns are contiguous (``Q = b.T``) each row of ``qb`` is a straight copy; when its
-   rows are (``a @ b.T``) packing is a transposition, TROWS = 8 rows of ``qb`` at a time.
-   Packing on the core that then reads the buffer keeps it in that core's cache: with
-   one shared packed copy of ``Qᵀ`` (written by a parallel pack, read by every block),
-   blocks read lines the other core had just written, and the product 128x784 @ 784x256
-   took ~1.7x as long as the multiply alone. Blocks in the same panel pack the same
-   slice, each once; with blocks this tall the copy is a few percent of the work
-   (O(NC·k) per block against O(mc·NC·k) multiply-adds). The buffer (256 KiB of float32)
-   stays in L2 while the loop ``for i0`` sweeps down the block's rows MR = 4 at a time;
-   the four accumulator rows being updated (4 KiB) stay in L1.
-3. **Register block.** :func:`_update_rows` adds ``P[i0:i0+4, p0:p0+KC] · qb`` to four
+   blocks of ``KC`` terms. For each k-block the task first copies the kc x nc slice of
+   ``Qᵀ`` it needs into its own C-contiguous buffer ``qb``, so that ``qb[t, :]`` is one
+   unit-stride row. When ``Q``'s columns are contiguous (``Q = b.T``) each row of ``qb``
+   is a straight copy; when its rows are (``a @ b.T``) packing is a transposition, TROWS
+   = 8 rows of ``qb`` at a time. Packing on the core that then reads the buffer keeps it
+   in that core's cache. The rows of ``qb`` are padded with zeros to a multiple of
+   NV = 16 columns, so that the inner loop below always runs whole 16-wide chunks (one
+   AVX-512 register of float32, two of float64) even for a 10-column output layer.
+3. **Register block.** :func:`_update_rows` adds ``P[i0:i0+4, p0:p0+kc] · qb`` to four
    rows of the accumulator. It takes the terms KU = 4 at a time: the 4 x 4 entries of
-   ``P`` are read (through ``P``'s strides) into scalars, which LLVM broadcasts into
-   vector registers, then one pass along the rows, ``for j``, computes
-   ``row_a[j] += Σ_u P[i0+a, p0+t+u] · qb[t+u, j]`` for the four rows. That loop is
-   unit-stride in every array it touches, so LLVM vectorizes it (16 float32 or 8 float64
-   lanes): per vector of columns it reads 4 rows of ``qb`` (from L2) into locals and 4
-   accumulator rows (from L1), does 16 multiply-adds and writes 4 vectors. 4 x 4 is a
-   block whose 16 broadcast scalars, 4 panel vectors and the running sum fit in the 32
-   vector registers of AVX-512 (a 4 x 8 block needs 32 scalars alone and spilled some to
-   the stack, and re-read each panel vector for every row). Rows past the end of ``P``
-   read its last row again (their accumulator rows are never copied out); the
-   ``kc mod KU`` leftover terms of a k-block take a one-term version of the same loop.
+   ``P`` are read into scalars, which LLVM broadcasts into vector registers, then one
+   pass along the columns computes, for each of the four rows a,
 
-Summation order therefore differs from numpy's BLAS: results agree to rounding (tests
-bound the float32 difference by a multiple of k · eps), not bit for bit. Each entry of
-``C`` is summed k-block by k-block and KU terms at a time, an order fixed by KC and KU
-(and the compiled code), never by the thread count, the block heights or which thread
-runs which block, so results are reproducible run to run and for any
-``NUMBA_NUM_THREADS``.
+       acc[a, j] += P[i0+a, p] qb[t, j] + P[i0+a, p+1] qb[t+1, j]
+                  + P[i0+a, p+2] qb[t+2, j] + P[i0+a, p+3] qb[t+3, j]
+
+   in 16-column chunks (fixed-length loops that LLVM turns into whole vectors). Rows past
+   the end of ``P`` read its last row again (their accumulator rows are never copied out);
+   the ``kc mod KU`` leftover terms of a k-block take a one-term version of the same loop.
+
+Summation order, and what is reproducible
+-----------------------------------------
+Each entry of ``C`` is summed in one fixed order: k-block by k-block (KC terms), within a
+k-block KU = 4 terms at a time, the four products added left to right (the compiler may
+fuse each multiply with the following add, ``fastmath={"contract"}``; no other
+reassociation is allowed), each group of four added to the running sum, then the leftover
+terms one by one. That order depends on KC, KU and k only -- never on the thread count,
+the serial or parallel path, the block heights or which thread runs which block -- so the
+bits of ``C`` are the same for any ``NUMBA_NUM_THREADS`` and either path (tests compare
+them bit for bit). It differs from BLAS's order: results agree with ``numpy.matmul`` to
+rounding (a multiple of k · eps), not bit for bit.
+
+What is *not* promised: the same bits on another CPU or another numba/LLVM version. Where
+the compiler fuses a multiply and an add into one FMA instruction depends on the
+instruction set (a CPU without FMA rounds twice), and a different LLVM may fuse
+differently. Same machine, same software, same seed: same bits.
 
 The ``*_numba`` functions take validated operands (2-D, the same float dtype, matching
 inner dimensions) and a C-contiguous output ``c`` of shape (m, n) that they overwrite;
@@ -75,56 +82,70 @@ from math import gcd
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-KC = 256   # terms of the sum over p per k-block (rows of a packed block: 256 KiB of float32)
-MC = 256   # most rows of C per parallel block
-NC = 256   # columns of C per parallel block = width of a packed block of Qᵀ
+from .serial_parallel import serial_and_parallel
+
+KC = 256   # terms of the sum over p per k-block (rows of a packed block)
+MC = 256   # most rows of C per block
+NC = 256   # most columns of C per block = width of a packed block of Qᵀ
+NV = 16    # the packed block's rows are padded to a multiple of NV columns
 MR = 4     # rows of C updated together by the register block  } written out in
 KU = 4     # terms of the sum taken together by the register block } _update_rows
 TROWS = 8  # rows of a packed block that a transposing pack fills together
+NARROW = 32  # a product with fewer output columns than this (and more rows) is computed as Cᵀ
+
+PARALLEL_MIN_MACS = 1 << 22
+"""Products of at least this many multiply-adds (m·n·k) use numba's threads; smaller
+ones run the serial path (same bits, see the module docstring). Chosen from
+benchmarks/RESULTS.md, section "matmul"."""
+
+_OPTIONS = dict(cache=True, error_model="numpy")
 
 
-@njit(cache=True)
-def _pack_block(q, j0, nc, p0, kc, qb):
-    """qb[t, j] = q[j0 + j, p0 + t] for 0 <= t < kc, 0 <= j < nc: a KC x NC slice of Qᵀ.
+@njit(**_OPTIONS)
+def _pack_block(qf, qs0, qs1, j0, nc, p0, kc, qb):
+    """qb[t, j] = Q[j0 + j, p0 + t] for 0 <= t < kc, 0 <= j < nc, where Q[j, p] = qf[j·qs0 + p·qs1].
 
-    ``q`` may have any strides. If its columns are contiguous (``q`` is a transposed
-    view), each row of ``qb`` is a straight copy of part of a column of ``q``. Otherwise
-    the copy is a transposition: it fills TROWS rows of ``qb`` at a time, reading TROWS
-    consecutive entries of each row of ``q`` into column ``j`` of them (a fixed-length
-    inner loop, which the compiler unrolls: ~3x faster than square tiles with variable
-    bounds, measured). Entries of ``qb`` past ``kc`` rows or ``nc`` columns are left as
-    they were; the kernel never reads them.
+    If Q's columns are contiguous (qs0 == 1, Q is a transposed view), each row of ``qb``
+    is a straight copy of a unit-stride run of ``qf`` (the compiler vectorizes it).
+    Otherwise the copy is a transposition: it fills TROWS rows of ``qb`` at a time,
+    reading TROWS consecutive entries of each row of Q into column ``j`` of them (a
+    fixed-length inner loop, which the compiler unrolls). Entries of ``qb`` past ``kc``
+    rows or ``nc`` columns are left as they were.
     """
-    if q.strides[0] <= q.strides[1]:
+    if qs0 == 1:
         for t in range(kc):
-            src = q[j0:j0 + nc, p0 + t]  # 1-D views: the compiler vectorizes this copy
-            dst = qb[t]                  # when src is unit-stride (~5x faster, measured)
+            src = qf[j0 + (p0 + t) * qs1:]
+            dst = qb[t]
             for j in range(nc):
                 dst[j] = src[j]
     else:
         t_full = kc // TROWS * TROWS
         for t0 in range(0, t_full, TROWS):
             for j in range(nc):
+                base = (j0 + j) * qs0 + (p0 + t0) * qs1
                 for u in range(TROWS):
-                    qb[t0 + u, j] = q[j0 + j, p0 + t0 + u]
+                    qb[t0 + u, j] = qf[base + u * qs1]
         for t in range(t_full, kc):
             for j in range(nc):
-                qb[t, j] = q[j0 + j, p0 + t]
+                qb[t, j] = qf[(j0 + j) * qs0 + (p0 + t) * qs1]
 
 
-@njit(cache=True, fastmath=True)
-def _update_rows(pv, i0, p0, kc, qb, nc, acc, a0):
-    """acc[a0+a, :nc] += Σ_{0 <= t < kc} P[i0+a, p0+t] · qb[t, :nc] for a in 0..3; pv is P.
+@njit(fastmath={"contract"}, **_OPTIONS)
+def _update_rows(pf, ps0, ps1, m, i0, p0, kc, qb, ncv, acc, a0):
+    """acc[a0+a, :ncv] += Σ_{0 <= t < kc} P[i0+a, p0+t] · qb[t, :ncv] for a in 0..3.
 
-    ``qb`` is the packed k-block (KC, NC) of Qᵀ. Rows ``i0+a`` past the end of ``P`` read
-    its last row instead; the caller does not copy those rows of ``acc`` out. The terms go
-    KU at a time: the 4 x 4 scalars ``xau = P[i0+a, p0+t+u]`` are held fixed while the
-    ``for j`` loop, unit-stride in ``qb`` and ``acc``, runs as SIMD multiply-adds. The loop
-    reads each entry of ``qb`` once into a local (``v0..v3``) before it writes any row of
-    ``acc``, so the compiler does not reload it after each write.
+    P[i, p] = pf[i·ps0 + p·ps1] has ``m`` rows; rows ``i0+a`` past the end read its last
+    row instead (the caller does not copy those rows of ``acc`` out). ``ncv`` is a
+    multiple of NV. The terms go KU at a time: the 4 x 4 scalars ``xau = P[i0+a, p0+t+u]``
+    are held fixed while the loop over columns, unit-stride in ``qb`` and ``acc`` and NV
+    long, runs as SIMD multiply-adds. It reads each entry of ``qb`` once into a local
+    (``v0..v3``) before it writes any row of ``acc``, so the compiler does not reload it.
     """
-    last = pv.shape[0] - 1
-    r0 = min(i0, last); r1 = min(i0 + 1, last); r2 = min(i0 + 2, last); r3 = min(i0 + 3, last)  # noqa: E702
+    last = m - 1
+    b0 = min(i0, last) * ps0
+    b1 = min(i0 + 1, last) * ps0
+    b2 = min(i0 + 2, last) * ps0
+    b3 = min(i0 + 3, last) * ps0
     row0 = acc[a0]
     row1 = acc[a0 + 1]
     row2 = acc[a0 + 2]
@@ -132,13 +153,13 @@ def _update_rows(pv, i0, p0, kc, qb, nc, acc, a0):
     t_full = kc // KU * KU
     for t in range(0, t_full, KU):
         # rows t..t+3 of the packed block, and the 4 x 4 entries of P that multiply them
-        p = p0 + t
+        o = (p0 + t) * ps1
         y0 = qb[t]; y1 = qb[t + 1]; y2 = qb[t + 2]; y3 = qb[t + 3]  # noqa: E702
-        x00 = pv[r0, p]; x01 = pv[r0, p + 1]; x02 = pv[r0, p + 2]; x03 = pv[r0, p + 3]  # noqa: E702
-        x10 = pv[r1, p]; x11 = pv[r1, p + 1]; x12 = pv[r1, p + 2]; x13 = pv[r1, p + 3]  # noqa: E702
-        x20 = pv[r2, p]; x21 = pv[r2, p + 1]; x22 = pv[r2, p + 2]; x23 = pv[r2, p + 3]  # noqa: E702
-        x30 = pv[r3, p]; x31 = pv[r3, p + 1]; x32 = pv[r3, p + 2]; x33 = pv[r3, p + 3]  # noqa: E702
-        for j in range(nc):
+        x00 = pf[b0 + o]; x01 = pf[b0 + o + ps1]; x02 = pf[b0 + o + 2 * ps1]; x03 = pf[b0 + o + 3 * ps1]  # noqa: E702,E501
+        x10 = pf[b1 + o]; x11 = pf[b1 + o + ps1]; x12 = pf[b1 + o + 2 * ps1]; x13 = pf[b1 + o + 3 * ps1]  # noqa: E702,E501
+        x20 = pf[b2 + o]; x21 = pf[b2 + o + ps1]; x22 = pf[b2 + o + 2 * ps1]; x23 = pf[b2 + o + 3 * ps1]  # noqa: E702,E501
+        x30 = pf[b3 + o]; x31 = pf[b3 + o + ps1]; x32 = pf[b3 + o + 2 * ps1]; x33 = pf[b3 + o + 3 * ps1]  # noqa: E702,E501
+        for j in range(ncv):
             v0 = y0[j]; v1 = y1[j]; v2 = y2[j]; v3 = y3[j]  # noqa: E702
             row0[j] += x00 * v0 + x01 * v1 + x02 * v2 + x03 * v3
             row1[j] += x10 * v0 + x11 * v1 + x12 * v2 + x13 * v3
@@ -146,10 +167,10 @@ def _update_rows(pv, i0, p0, kc, qb, nc, acc, a0):
             row3[j] += x30 * v0 + x31 * v1 + x32 * v2 + x33 * v3
     for t in range(t_full, kc):
         # the kc mod KU leftover terms, one at a time
-        p = p0 + t
+        o = (p0 + t) * ps1
         y0 = qb[t]
-        x0 = pv[r0, p]; x1 = pv[r1, p]; x2 = pv[r2, p]; x3 = pv[r3, p]  # noqa: E702
-        for j in range(nc):
+        x0 = pf[b0 + o]; x1 = pf[b1 + o]; x2 = pf[b2 + o]; x3 = pf[b3 + o]  # noqa: E702
+        for j in range(ncv):
             v0 = y0[j]
             row0[j] += x0 * v0
             row1[j] += x1 * v0
@@ -157,42 +178,54 @@ def _update_rows(pv, i0, p0, kc, qb, nc, acc, a0):
             row3[j] += x3 * v0
 
 
-@njit(cache=True)
-def _multiply_block(p_view, q_view, c, i_start, mc, jp):
-    """c[i_start:i_start+mc, jp·NC:jp·NC+NC] = that block of P · Qᵀ (clipped to c's shape).
+@njit(**_OPTIONS)
+def _multiply_block(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, i_start, mc, jp):
+    """Block (i_start.., jp·NC..) of P · Qᵀ (m, n), clipped, written to c -- or to cᵀ if ``swap``.
 
-    For each k-block the task packs the KC x NC slice of Qᵀ it needs into its own buffer,
-    then sweeps its rows MR at a time, summing into its own zeroed (mc, NC) accumulator;
-    at the end it copies the accumulator into ``c``. ``mc`` is a multiple of MR.
+    For each k-block the task packs the kc x nc slice of Qᵀ it needs into its own buffer,
+    then sweeps its rows MR at a time, summing into its own zeroed accumulator; at the end
+    it copies the accumulator into ``c`` (``c[i, j]``, or ``c[j, i]`` when ``swap``).
+    ``mc`` is a multiple of MR.
     """
-    m, k = p_view.shape
-    n = c.shape[1]
     j_start = jp * NC
     rows = min(mc, m - i_start)
     nc = min(NC, n - j_start)
-    qb = np.empty((KC, NC), c.dtype)
-    acc = np.zeros((mc, NC), c.dtype)
+    ncv = (nc + NV - 1) // NV * NV
+    qb = np.zeros((min(KC, k), ncv), c.dtype)   # the zero padding columns stay zero
+    acc = np.zeros((mc, ncv), c.dtype)
     for p0 in range(0, k, KC):
         kc = min(KC, k - p0)
-        _pack_block(q_view, j_start, nc, p0, kc, qb)
+        _pack_block(qf, qs0, qs1, j_start, nc, p0, kc, qb)
         for a0 in range(0, rows, MR):
-            _update_rows(p_view, i_start + a0, p0, kc, qb, nc, acc, a0)
-    for a in range(rows):
+            _update_rows(pf, ps0, ps1, m, i_start + a0, p0, kc, qb, ncv, acc, a0)
+    if swap:
         for j in range(nc):
-            c[i_start + a, j_start + j] = acc[a, j]
+            dst = c[j_start + j]
+            for a in range(rows):
+                dst[i_start + a] = acc[a, j]
+    else:
+        for a in range(rows):
+            dst = c[i_start + a]
+            src = acc[a]
+            for j in range(nc):
+                dst[j_start + j] = src[j]
 
 
-@njit(cache=True, parallel=True)
-def _multiply_blocks(p_view, q_view, c, mc):
-    """c = P · Qᵀ for P (m, k) and Q (n, k) of any strides; one mc x NC block of c per task.
+@serial_and_parallel
+def _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc):
+    """P · Qᵀ into c (or cᵀ), one mc x NC block per task (``prange``: a plain range when serial).
 
     Tasks write disjoint blocks of ``c``: no locks, and the result does not depend on which
     thread runs which block. The body of a task is a separate, serial function: compiled
     inside the parallel loop, the same code ran ~20% slower (measured on one thread).
     """
-    blocks_n = (q_view.shape[0] + NC - 1) // NC
-    for blk in prange((p_view.shape[0] + mc - 1) // mc * blocks_n):
-        _multiply_block(p_view, q_view, c, (blk // blocks_n) * mc, mc, blk % blocks_n)
+    blocks_n = (n + NC - 1) // NC
+    for blk in prange((m + mc - 1) // mc * blocks_n):
+        _multiply_block(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, (blk // blocks_n) * mc, mc,
+                        blk % blocks_n)
+
+
+_multiply_blocks_serial, _multiply_blocks_parallel = _multiply_blocks
 
 
 def _ceil_div(a, b):
@@ -201,7 +234,7 @@ def _ceil_div(a, b):
 
 
 def block_height(m, n, threads):
-    """Rows of C per parallel block for an (m, n) product on ``threads`` threads.
+    """Rows of C per block for an (m, n) product on ``threads`` threads.
 
     Cutting each panel into a multiple of ``groups = threads / gcd(full panels, threads)``
     row blocks makes the number of full-width blocks a multiple of the thread count, so
@@ -212,6 +245,23 @@ def block_height(m, n, threads):
     groups = threads // gcd(max(1, n // NC), threads)
     blocks_m = groups * _ceil_div(m, groups * MC)   # row blocks per panel: a multiple of groups
     return _ceil_div(_ceil_div(m, blocks_m), MR) * MR
+
+
+def _flat(x):
+    """(flat buffer, row stride, column stride) of a 2-D array, strides in elements.
+
+    A C- or Fortran-ordered array is read in place; any other layout is copied to C order.
+    """
+    if not (x.flags.c_contiguous or x.flags.f_contiguous):
+        x = np.ascontiguousarray(x)
+    if x.flags.c_contiguous:
+        return x.reshape(-1), x.shape[1], 1
+    return x.T.reshape(-1), 1, x.shape[0]
+
+
+def will_run_parallel(m, n, k):
+    """True if an (m, k) x (k, n) product takes the parallel path (see PARALLEL_MIN_MACS)."""
+    return m * n * k >= PARALLEL_MIN_MACS and get_num_threads() > 1
 
 
 def _gemm_pqt(p_view, q_view, c):
@@ -228,24 +278,34 @@ def _gemm_pqt(p_view, q_view, c):
     if k == 0:
         c[...] = 0
         return c
-    _multiply_blocks(p_view, q_view, c, block_height(m, n, get_num_threads()))
+    if n < NARROW and m > n:
+        # C = P·Qᵀ and Cᵀ = Q·Pᵀ sum the same products in the same order (x·y = y·x
+        # exactly): computing Cᵀ puts the long side along the vectorized loop.
+        p_view, q_view, m, n, swap = q_view, p_view, n, m, True
+    else:
+        swap = False
+    pf, ps0, ps1 = _flat(p_view)
+    qf, qs0, qs1 = _flat(q_view)
+    if will_run_parallel(m, n, k):
+        _multiply_blocks_parallel(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap,
+                                  block_height(m, n, get_num_threads()))
+    else:
+        _multiply_blocks_serial(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap,
+                                block_height(m, n, 1))
     return c
 
 
 # --------------------------------------------------------------------------- public kernels
 def matmul_numba(a, b, c):
     """c = a @ b with the numba kernel; a (m, k), b (k, n), c (m, n) C-contiguous."""
-    _gemm_pqt(a, b.T, c)
-    return c
+    return _gemm_pqt(a, b.T, c)
 
 
 def matmul_tn_numba(a, b, c):
     """c = a.T @ b with the numba kernel, reading ``a`` through a transposed view."""
-    _gemm_pqt(a.T, b.T, c)
-    return c
+    return _gemm_pqt(a.T, b.T, c)
 
 
 def matmul_nt_numba(a, b, c):
     """c = a @ b.T with the numba kernel, reading ``b`` through a transposed view."""
-    _gemm_pqt(a, b, c)
-    return c
+    return _gemm_pqt(a, b, c)

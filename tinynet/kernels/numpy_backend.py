@@ -4,9 +4,9 @@
     c = matmul_tn(a, b, c)     # a.T @ b
     c = matmul_nt(a, b, c)     # a @ b.T
 
-It is the reference the numba kernels are tested against and the ``"numpy"`` backend of
-``tinynet.kernels.use``, so a learner can swap one for the other and compare speed and
-results. ``a.T`` and ``b.T`` are views (swapped strides); numpy hands them to BLAS with a
+It is the reference the numba kernels are tested against and the ``"blas"`` backend of
+``tinynet.kernels.use`` (also accepted as ``"numpy"``), so a learner can swap one for the
+other and compare speed and results. ``a.T`` and ``b.T`` are views (swapped strides); numpy hands them to BLAS with a
 "transposed" flag instead of copying. Each function writes into the C-contiguous (m, n)
 array ``c`` and returns it, matching the numba kernels' calling convention.
 """
