@@ -4,6 +4,8 @@ CASES maps each registered Function to a way of building inputs and calling it. 
 ``test_every_op_has_a_gradcheck_case`` enumerates ``Function.registry``: an operation added
 to tinynet without a case here fails the suite.
 """
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 import tinynet as tn
 from tinynet import fused, nn
 from tinynet.autograd import Function
+from tinynet.lessons import load_module
 
 F = nn.functional
 
@@ -128,6 +131,8 @@ CASES = {
     ),
     "MSE": (binary_inputs().filter(lambda ab: ab[0].shape == ab[1].shape), lambda a, b: check(lambda x: F.mse(x, b), a)),
 }
+# Convolution, pooling and normalization: their cases sit in their own file.
+CASES.update(load_module(Path(__file__).with_name("gradcheck_cases_conv_norm.py"), "gradcheck_cases_conv_norm").CASES)
 
 
 def test_every_op_has_a_gradcheck_case():

@@ -16,11 +16,14 @@ core), ``schemes`` (LeCun, Glorot, He), ``orthogonal``, ``torch_style``, ``lsuv`
 """
 from .base import Initializer
 from .constants import Constant, Identity, Ones, Zeros
+from .dirac import Dirac, dirac
 from .fans import compute_fans
 from .gain import calculate_gain
 from .lsuv import LSUVLayerReport, lsuv
 from .orthogonal import Orthogonal
 from .random_basic import RandomNormal, RandomUniform, TruncatedNormal
+from . import residual
+from .residual import depth_scale
 from .registry import NAMES, FunctionInitializer, deserialize, get, serialize
 from .schemes import GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform
 from .torch_style import (KaimingNormal, KaimingUniform, XavierNormal, XavierUniform,
@@ -38,4 +41,5 @@ __all__ = [
     "KaimingNormal", "KaimingUniform", "XavierNormal", "XavierUniform",
     "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
     "lsuv", "LSUVLayerReport",
+    "Dirac", "dirac", "residual", "depth_scale",
 ]

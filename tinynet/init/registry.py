@@ -18,6 +18,7 @@ import numpy as np
 
 from .base import Initializer
 from .constants import Constant, Identity, Ones, Zeros
+from .dirac import Dirac
 from .fans import check_shape
 from .orthogonal import Orthogonal
 from .random_basic import RandomNormal, RandomUniform, TruncatedNormal
@@ -30,7 +31,7 @@ __all__ = ["get", "serialize", "deserialize", "NAMES", "FunctionInitializer"]
 _CLASSES = (Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
             VarianceScaling, LecunNormal, LecunUniform, GlorotNormal, GlorotUniform,
             HeNormal, HeUniform, Orthogonal, KaimingNormal, KaimingUniform,
-            XavierNormal, XavierUniform)
+            XavierNormal, XavierUniform, Dirac)
 
 # The canonical (Keras-style) lower-case name of every class.
 NAMES = {
@@ -42,6 +43,7 @@ NAMES = {
     "he_normal": HeNormal, "he_uniform": HeUniform, "orthogonal": Orthogonal,
     "kaiming_normal": KaimingNormal, "kaiming_uniform": KaimingUniform,
     "xavier_normal": XavierNormal, "xavier_uniform": XavierUniform,
+    "dirac": Dirac,
 }
 # Keras's extra spellings (keras.initializers: "normal", "uniform", "zero", "one", and the
 # Identity/Orthogonal class aliases), and every class name.
