@@ -244,3 +244,262 @@ def test_missing_lessons_folder_is_explained(tmp_path, monkeypatch, capsys):
     assert main(["lessons"]) == 2
     err = capsys.readouterr().err
     assert "no lessons folder found" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- hints and diagnoses
+import inspect  # noqa: E402
+import re  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from tinynet import lesson_tests  # noqa: E402
+
+# Lessons 1-9 must have hints; a later lesson is held to the same rules once it defines HINTS.
+HINTED = [lesson for lesson in GRADED if hasattr(L.load_grader(lesson), "HINTS")]
+
+
+def _split_top_level(line):
+    """A code line cut into its expressions at top-level commas, '=' and 'return'."""
+    parts, depth, current = [], 0, ""
+    for char in line:
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if depth == 0 and char in ",;":
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    pieces = []
+    for part in parts:
+        pieces += re.split(r"(?<![=!<>])=(?!=)|\breturn\b|\bif\b|\belse\b|\bfor\b|\bin\b", part)
+    return pieces + [line]
+
+
+def _squash(text):
+    return re.sub(r"\s+", "", str(text)).lower()
+
+
+def _code_fragments(reference, exercise):
+    """The reference's code for ``exercise``: every line and every expression in it that is
+    specific enough to give the answer away (an operator or a call, 6+ characters)."""
+    target = getattr(reference, exercise, None)
+    try:
+        source = inspect.getsource(target) if target is not None else inspect.getsource(reference)
+    except (TypeError, OSError):
+        source = inspect.getsource(reference)
+    fragments = set()
+    in_docstring = False
+    for raw in source.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.count('"""') == 1:
+            in_docstring = not in_docstring
+            continue
+        if in_docstring or not line or line.startswith(("def ", "class ", '"""', "@", "import ", "from ")):
+            continue
+        for piece in _split_top_level(line):
+            squashed = _squash(piece).strip(":")
+            if len(squashed) >= 6 and re.search(r"[-+*/@(\[]", squashed):
+                fragments.add(squashed)
+    return fragments
+
+
+def _flat_values(value, into):
+    """Every non-trivial number (and every name set) of an expected value, for comparison."""
+    if isinstance(value, dict):
+        into["text"].append(_squash(repr(value)))
+        for v in value.values():
+            _flat_values(v, into)
+    elif isinstance(value, (set, frozenset)):
+        into["text"] += [_squash(repr(sorted(value))), _squash(repr(value))]
+        for v in value:
+            _flat_values(v, into)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _flat_values(v, into)
+    elif isinstance(value, (float, np.floating, np.ndarray)) or getattr(value, "dtype", None) is not None:
+        array = np.asarray(getattr(value, "data", value), dtype=np.float64).ravel()[:2000]
+        array = array[np.isfinite(array) & (np.abs(array - np.round(array)) > 1e-9)]
+        into["numbers"].append(array)
+
+
+_NUMBER = re.compile(r"(?<![\w.])-?(?:\d+\.\d+|\d*\.\d+|\d+)(?:e[-+]?\d+)?", re.I)
+
+
+def _shows_a_value(message, values):
+    squashed = _squash(message)
+    for text in values["text"]:
+        if len(text) > 4 and text in squashed:
+            return text
+    numbers = np.concatenate(values["numbers"]) if values["numbers"] else np.zeros(0)
+    for token in _NUMBER.findall(message):
+        digits = re.sub(r"e.*$|[-.]", "", token.lower()).lstrip("0")
+        if len(digits) < 3 or not numbers.size:
+            continue
+        t = float(token)
+        if np.any(np.isclose(numbers, t, rtol=5e-4, atol=0)):
+            return token
+    return None
+
+
+def _recorded_reference_run(lesson, exercise):
+    """The expected values of the graded cases: what the grader passes to expect(), and what
+    the reference's own functions return while it is graded."""
+    reference = _reference(lesson)
+    returned = []
+    patched = types.ModuleType(reference.__name__ + "_recorded")
+    for name, value in vars(reference).items():
+        if name.startswith("__"):
+            continue
+        if inspect.isfunction(value) and value.__module__ == reference.__name__:
+            def recorder(*args, __fn=value, **kwargs):
+                out = __fn(*args, **kwargs)
+                returned.append(out)
+                return out
+            recorder.__name__ = value.__name__
+            setattr(patched, name, recorder)
+        else:
+            setattr(patched, name, value)
+    with lesson_tests.recording_expected() as expected:
+        L.run_check(L.load_grader(lesson).EXERCISES[exercise], patched)
+    values = {"text": [], "numbers": []}
+    _flat_values(expected + returned, values)
+    return values
+
+
+def _messages(lesson, exercise):
+    """Every text a learner can meet for ``exercise``: its hints, its stub's message, and the
+    grader's message for each planted bug (label -> text)."""
+    grader = L.load_grader(lesson)
+    texts = {f"hint {i + 1}": hint for i, hint in enumerate(getattr(grader, "HINTS", {}).get(exercise, []))}
+    for i, bug in enumerate(_bugs(lesson).get(exercise, [])):
+        result = L.run_check(grader.EXERCISES[exercise], _with_bug(_reference(lesson), exercise, bug))
+        texts[f"bug {getattr(bug, '__name__', i)}"] = result.message
+    return texts
+
+
+def _hinted_cases():
+    return [pytest.param(lesson, exercise, id=f"{lesson.number:02d}-{exercise}")
+            for lesson in HINTED for exercise in L.load_grader(lesson).EXERCISES]
+
+
+@pytest.mark.parametrize("lesson,exercise", _hinted_cases())
+def test_every_exercise_has_three_hint_levels(lesson, exercise):
+    hints = getattr(L.load_grader(lesson), "HINTS", {}).get(exercise)
+    assert hints and len(hints) >= 3 and all(isinstance(h, str) and len(h) > 40 for h in hints), (
+        f"lesson {lesson.number}, {exercise}: HINTS needs at least three levels (idea, math with shapes, "
+        "algorithm in words)")
+    assert len(set(hints)) == len(hints), f"lesson {lesson.number}, {exercise}: two hint levels are the same"
+
+
+@pytest.mark.parametrize("lesson,exercise", _hinted_cases())
+def test_no_hint_or_grader_message_gives_the_answer(lesson, exercise):
+    fragments = _code_fragments(_reference(lesson), exercise)
+    values = _recorded_reference_run(lesson, exercise)
+    for label, text in _messages(lesson, exercise).items():
+        squashed = _squash(text)
+        code = next((f for f in fragments if f in squashed), None)
+        assert code is None, f"lesson {lesson.number}, {exercise}, {label} contains the reference's code {code!r}: {text}"
+        shown = _shows_a_value(text, values)
+        assert shown is None, (f"lesson {lesson.number}, {exercise}, {label} shows the graded case's expected "
+                               f"value {shown!r}: {text}")
+
+
+@pytest.mark.parametrize("lesson,exercise", _hinted_cases())
+def test_distinct_bugs_get_distinct_diagnoses(lesson, exercise):
+    messages = {label: text for label, text in _messages(lesson, exercise).items() if label.startswith("bug")}
+    seen = {}
+    for label, text in messages.items():
+        assert text not in seen, (f"lesson {lesson.number}, {exercise}: {seen.get(text)} and {label} get the "
+                                  f"same message; say what each one gets wrong: {text}")
+        seen[text] = label
+
+
+@pytest.mark.parametrize("lesson", HINTED, ids=lambda lesson: f"{lesson.number:02d}")
+def test_stubs_point_at_the_hint_command(lesson, tmp_path):
+    stub = _committed_stub(lesson, tmp_path)
+    for result in L.grade(lesson, exercises_path=stub):
+        assert f"tinynet hint {lesson.number} {result.exercise}" in result.message, (
+            f"lesson {lesson.number}, {result.exercise}: the stub should raise NotImplementedError pointing at "
+            f"`tinynet hint {lesson.number} {result.exercise}`, not {result.message!r}")
+
+
+# --------------------------------------------------------------------------- hint, errors, pytest
+def test_hint_shows_one_more_level_per_call_and_resets(stub_tree, tmp_path, monkeypatch, capsys):
+    from tinynet.cli import main
+
+    monkeypatch.setenv("TINYNET_STATE", str(tmp_path / "state" / "hints.json"))
+    lesson = HINTED[0]
+    exercise = next(iter(L.load_grader(lesson).EXERCISES))
+    hints = L.load_grader(lesson).HINTS[exercise]
+    first_words = [h.split()[0] + " " + h.split()[1] for h in hints]
+    outputs = []
+    for _ in range(len(hints) + 1):
+        assert main(["hint", str(lesson.number), exercise]) == 0
+        outputs.append(capsys.readouterr().out)
+    for level, out in enumerate(outputs[:len(hints)], start=1):
+        assert f"hint {level} of {len(hints)}" in out
+        assert all((w in out) == (i < level) for i, w in enumerate(first_words) if w not in " ".join(first_words[:i])), out
+    assert f"hint {len(hints)} of {len(hints)}" in outputs[-1] and "last hint" in outputs[-1]
+    assert main(["hint", str(lesson.number), exercise, "--reset"]) == 0
+    capsys.readouterr()
+    assert main(["hint", str(lesson.number), exercise]) == 0
+    assert f"hint 1 of {len(hints)}" in capsys.readouterr().out
+    assert main(["hint", str(lesson.number), "no_such_exercise"]) == 2
+    assert "has no exercise" in capsys.readouterr().err
+
+
+def test_syntax_error_names_its_line_once(stub_tree, capsys):
+    from tinynet.cli import main
+
+    lesson = GRADED[0]
+    (stub_tree / lesson.path.name / "exercises.py").write_text("import numpy\n\n\ndef broken(:\n", encoding="utf-8")
+    results = L.grade(L.find_lesson(lesson.number))
+    assert results[0].message.startswith("exercises.py does not import: SyntaxError line 4"), results[0].message
+    assert results[0].message.count("line") == 1, results[0].message
+    assert main(["lessons"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines()
+               if line.strip().startswith(f"{lesson.number}."))
+    assert "exercises.py does not import: SyntaxError line 4" in row and "0/" not in row, row
+
+
+def test_a_crash_names_the_learners_file_and_line(stub_tree):
+    lesson = next(x for x in GRADED if x.number == 5)
+    path = stub_tree / lesson.path.name / "exercises.py"
+    path.write_text("import numpy as np\n\n\ndef unit_spread(W):\n    return W.no_such_attribute\n\n\n"
+                    "def count_distinct_units(W, tol=1e-12):\n    raise NotImplementedError('not implemented yet')\n",
+                    encoding="utf-8")
+    result = L.grade(L.find_lesson(5))[0]
+    assert result.status == L.FAILED and "AttributeError" in result.message
+    assert "exercises.py line 5: return W.no_such_attribute" in result.message, result.message
+
+
+def _learner_pytest(folder):
+    """Run pytest on a lesson folder the way a learner does; its summary line counts."""
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TINYNET_GRADE"}
+    run = subprocess.run([sys.executable, "-m", "pytest", str(folder / "test_exercises.py"), "-q", "-rA",
+                          "-p", "no:cacheprovider", "--import-mode=importlib"],
+                         capture_output=True, text=True, env=env, cwd=folder.parent)
+    return run.stdout + run.stderr
+
+
+@pytest.mark.slow
+def test_pytest_grades_the_learners_file(stub_tree):
+    """`pytest lessons/NN_name/`: stubs skip as not implemented yet, a bug fails with its
+    diagnosis (no traceback into the grader), the reference passes."""
+    lesson = next(x for x in GRADED if x.number == 5)
+    folder = stub_tree / lesson.path.name
+    shutil.copyfile(LESSONS_DIR / "conftest.py", stub_tree / "conftest.py")
+    out = _learner_pytest(folder)
+    assert "2 skipped" in out and "not implemented yet" in out and "tinynet hint 5" in out, out
+    reference = (SOLUTIONS / "lesson_05.py").read_text(encoding="utf-8")
+    (folder / "exercises.py").write_text(reference, encoding="utf-8")
+    assert "2 passed" in _learner_pytest(folder)
+    bug = "\n\ndef unit_spread(W):\n    return float(np.ptp(np.asarray(W), axis=0).max())\n"
+    (folder / "exercises.py").write_text(reference + bug, encoding="utf-8")
+    out = _learner_pytest(folder)
+    assert "1 failed, 1 passed" in out and "took the range down each column" in out, out
+    assert "check_unit_spread" not in out, "the failure shows the diagnosis, not the grader's traceback"

@@ -10,15 +10,15 @@ from tinynet.lesson_tests import call_exercise, graded_module, lesson_script
 LESSON_5 = Path(__file__).resolve().parents[1] / "lessons" / "05_constant_symmetry" / "test_exercises.py"
 
 
-def test_plain_pytest_grades_the_reference(monkeypatch):
-    monkeypatch.delenv("TINYNET_GRADE", raising=False)
+def test_reference_mode_grades_the_reference(monkeypatch):
+    monkeypatch.setenv("TINYNET_GRADE", "reference")
     module = graded_module(LESSON_5, 5)
     assert module.__file__.endswith("solutions/lesson_05.py")
     assert module.count_distinct_units(np.full((2, 3), 0.5), 1e-12) == 1
 
 
-def test_learner_mode_grades_the_exercises_file(monkeypatch):
-    monkeypatch.setenv("TINYNET_GRADE", "learner")
+def test_plain_pytest_grades_the_exercises_file(monkeypatch):
+    monkeypatch.delenv("TINYNET_GRADE", raising=False)
     module = graded_module(LESSON_5, 5)
     assert module.__file__ == str(LESSON_5.parent / "exercises.py")
 
@@ -45,6 +45,7 @@ def test_a_crash_becomes_a_failed_check_naming_the_call():
     message = str(caught.value)
     assert message.startswith("layer_stds(array(shape=(4, 3), dtype=float64), "
                               "[array(shape=(2, 2), dtype=float64)], rng=rng) raised ValueError: ")
+    assert "(test_lesson_tests.py line " in message and "return x @ kernels[0]" in message, message
     assert "\n" not in message
 
 

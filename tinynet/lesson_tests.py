@@ -1,30 +1,58 @@
 """What every lesson's tests share: which module a grader grades, how a learner's function
 is called, how a test reaches its lesson's script, and whether the real data is here.
 
-Each ``lessons/NN_name/test_exercises.py`` grades one module. Under plain ``pytest`` that is
-the reference solution ``lessons/solutions/lesson_NN.py`` (so the project's suite stays
-green while the learner's stubs are untouched); with ``TINYNET_GRADE=learner`` it is the
-learner's own ``exercises.py`` next to the grader. ``tinynet check N`` does not go through
-here: it loads the learner's file itself and calls the grader's ``EXERCISES`` on it.
+Each ``lessons/NN_name/test_exercises.py`` grades one module: the learner's own
+``exercises.py`` next to it, so ``pytest lessons/NN_name/`` grades what the learner wrote
+(lessons/conftest.py turns a stub's NotImplementedError into a skip, "not implemented
+yet", and a diagnosis into a plain failure). ``TINYNET_GRADE=reference`` grades the
+reference solution ``lessons/solutions/lesson_NN.py`` instead. The project's own tests
+(tests/test_lesson_graders.py) call the graders' ``EXERCISES`` on the references and on
+the planted bugs directly; ``tinynet check N`` loads the learner's file itself.
 """
 from __future__ import annotations
 
+import contextlib
+import math
 import os
+import traceback
 from pathlib import Path
 
 import numpy as np
 
 from .lessons import load_module
 
+_recording = None      # a list while the no-leak test records the graded cases' expected values
+
 
 def graded_module(test_file, number):
-    """The module the grader in ``test_file`` grades: the reference or the learner's file."""
+    """The module the grader in ``test_file`` grades: the learner's file, or the reference."""
     lesson_dir = Path(test_file).resolve().parent
-    if os.environ.get("TINYNET_GRADE") == "learner":
-        path = lesson_dir / "exercises.py"
-    else:
+    if os.environ.get("TINYNET_GRADE") == "reference":
         path = lesson_dir.parent / "solutions" / f"lesson_{number:02d}.py"
+    else:
+        path = lesson_dir / "exercises.py"
     return load_module(path, f"{number:02d}_graded")
+
+
+def expect(value):
+    """Mark ``value`` as a graded case's expected answer and return it.
+
+    Graders wrap what they compare against in ``expect(...)``; the project's no-leak test
+    records those values and checks that no grader message shows them."""
+    if _recording is not None:
+        _recording.append(value)
+    return value
+
+
+@contextlib.contextmanager
+def recording_expected():
+    """Collect every value passed to :func:`expect` inside the block (for the no-leak test)."""
+    global _recording
+    previous, _recording = _recording, []
+    try:
+        yield _recording
+    finally:
+        _recording = previous
 
 
 def lesson_script(test_file, number):
@@ -60,7 +88,21 @@ def call_exercise(fn, *args, **kwargs):
     except Exception as error:
         shown = ", ".join([_shown(a) for a in args] + [f"{k}={_shown(v)}" for k, v in kwargs.items()])
         name = getattr(fn, "__name__", "your function")
-        raise AssertionError(f"{name}({shown}) raised {type(error).__name__}: {error}") from None
+        raise AssertionError(f"{name}({shown}) raised {type(error).__name__}: {error}"
+                             f"{where_raised(error, fn)}") from None
+
+
+def where_raised(error, fn):
+    """' (exercises.py line N: <code>)': the deepest line of ``fn``'s file in the traceback."""
+    code = getattr(fn, "__code__", None) or getattr(getattr(fn, "__call__", None), "__code__", None)
+    if code is None:
+        return ""
+    home = str(Path(code.co_filename).resolve())
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if str(Path(frame.filename).resolve()) == home:
+            text = f": {frame.line.strip()}" if frame.line else ""
+            return f" ({Path(home).name} line {frame.lineno}{text})"
+    return ""
 
 
 def have_fashion_mnist():
@@ -71,3 +113,69 @@ def have_fashion_mnist():
 
 
 NO_FASHION_MNIST = "Fashion-MNIST not found (apt-get install dataset-fashion-mnist, or see `tinynet.data`)"
+
+
+# --------------------------------------------------------------------------- initializer graders
+KURTOSIS = {"uniform": -1.2, "normal": 0.0, "truncated": -0.6345}   # excess kurtosis of each family
+TRUNCATED_STD = 0.87962566103423978     # std of a standard normal cut at ±2
+
+
+def _near(ratio, factor, rel=0.03):
+    return abs(ratio / factor - 1) < rel
+
+
+def _std_diagnosis(name, ratio, std, fans, bound=None):
+    """Name what makes a sample std ``ratio`` times the intended ``std``: a missing square
+    root, a uniform's limit used as its std, the truncation's factor, the wrong fan.
+    (Sampling error is ~0.2% at the graders' sizes; the candidates differ by more than 1%.)"""
+    if _near(ratio, std) or (bound is not None and _near(ratio, bound)):
+        return (f"{name}: the std is far too small, by a factor about as small as the std itself: a square "
+                "root is missing (a variance used as a std, or a limit without its root)")
+    for label, fan in (fans or {}).items():
+        if _near(ratio, fan, 0.01):
+            return f"{name}: the std is off by a factor {ratio:.3g}, the one a different fan gives ({label})"
+    for factor, words in ((math.sqrt(3), "sqrt(3) too large: a uniform on [-l, l] has std l/sqrt(3), "
+                                         "so the limit is sqrt(3) times the std"),
+                          (1 / math.sqrt(3), "sqrt(3) too small: a uniform on [-l, l] has std l/sqrt(3), "
+                                             "not l"),
+                          (TRUNCATED_STD, f"{TRUNCATED_STD:.4f} too small: cutting a normal at ±2 shrinks its "
+                                          "std by that factor; rescale to undo it"),
+                          (1 / TRUNCATED_STD, f"{1 / TRUNCATED_STD:.4f} too large: the truncation correction "
+                                              "is applied to a draw that was not truncated (or twice)"),
+                          (math.sqrt(2), "sqrt(2) too large: a factor 2 in the variance too many"),
+                          (1 / math.sqrt(2), "sqrt(2) too small: the variance lacks a factor 2")):
+        if _near(ratio, factor, 0.01):
+            return f"{name}: the std is {words}"
+    return (f"{name}: the std is off by {ratio - 1:+.1%}; check the fan, the factor, the square root, "
+            "and std versus variance")
+
+
+def check_distribution(name, w, std, family, bound=None, fans=None):
+    """Mean ~0, std = ``std`` and the shape of ``family`` within ~6 standard errors of the
+    sample size, and for a bounded family, weights filling [-bound, bound] and not beyond.
+
+    A failure names what is wrong, never the intended values: weights clipped onto the
+    bound instead of redrawn, a missing square root, a uniform's limit used as its std,
+    the truncation factor, the wrong fan (``fans``: {description: the std ratio that fan
+    would give}), the wrong family."""
+    n, kurtosis = w.size, KURTOSIS[family]
+    expect(std)
+    if bound is not None:
+        expect(bound)
+    top = np.abs(w).max()
+    if top > 0 and np.mean(np.abs(w) >= top * (1 - 1e-12)) > 0.001:
+        raise AssertionError(f"{name}: {np.mean(np.abs(w) >= top * (1 - 1e-12)):.1%} of the weights sit exactly "
+                             "on the largest magnitude: values beyond the cut were clipped onto it, not redrawn")
+    assert abs(w.mean()) < 6 * std / math.sqrt(n), f"{name}: mean {w.mean():.3g} is not 0 (centre the weights)"
+    ratio = w.std() / std
+    if abs(ratio - 1) >= 6 * math.sqrt((kurtosis + 2) / (4 * n)):
+        raise AssertionError(_std_diagnosis(name, ratio, std, fans, bound))
+    measured = np.mean((w - w.mean()) ** 4) / w.var() ** 2 - 3
+    if abs(measured - kurtosis) >= 0.12:
+        family_of = min(KURTOSIS, key=lambda f: abs(KURTOSIS[f] - measured))
+        raise AssertionError(f"{name}: the weights have the shape of a {family_of} distribution (excess kurtosis "
+                             f"{measured:.2f}), not of a {family} one (uniform -1.2, normal 0, normal truncated "
+                             "at ±2 std -0.63)")
+    if bound is not None:
+        assert top <= bound * (1 + 1e-12), f"{name}: some weights lie beyond the distribution's limit"
+        assert top > 0.98 * bound, f"{name}: no weight comes near the distribution's limit"

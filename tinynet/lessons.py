@@ -26,10 +26,12 @@ import contextlib
 import importlib.util
 import io
 import itertools
+import json
 import os
 import re
 import subprocess
 import sys
+import textwrap
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,8 +74,8 @@ class Result:
     def line(self):
         if self.status == FAILED and self.message:
             detail = f": {self.message}"
-        elif self.status == NOT_IMPLEMENTED and self.message.startswith("hint"):
-            detail = f" ({self.message})"
+        elif self.status == NOT_IMPLEMENTED and "hint" in self.message:
+            detail = f" ({self.message.split(': ', 1)[-1] if self.message.startswith(NOT_IMPLEMENTED) else self.message})"
         else:
             detail = ""
         return f"  {self.exercise:<24} {self.status}{detail}"
@@ -155,12 +157,13 @@ def load_grader(lesson):
 
 
 # --------------------------------------------------------------------------- grading
-def _where_in(error, path):
+def where_in(error, path):
     """' (exercises.py line N: <code>)' for the deepest frame of the error inside ``path``."""
     path = str(Path(path).resolve())
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if str(Path(frame.filename).resolve()) == path:
-            return f" (exercises.py line {frame.lineno}: {frame.line.strip()})" if frame.line else ""
+            code = f": {frame.line.strip()}" if frame.line else ""
+            return f" ({Path(path).name} line {frame.lineno}{code})"
     return ""
 
 
@@ -169,20 +172,43 @@ def _first_line(text):
     return text if text else "(no message)"
 
 
+def classify(error, source=None):
+    """(status, message) for an exception raised while grading one exercise.
+
+    A stub's NotImplementedError is "not implemented yet"; an AssertionError is the
+    grader's diagnosis; anything else is a crash in the learner's code, named with the
+    line of ``source`` (the learner's file) where it happened.
+    """
+    if isinstance(error, NotImplementedError):
+        return NOT_IMPLEMENTED, _first_line(error)
+    if isinstance(error, AssertionError):
+        return FAILED, _first_line(error)
+    where = where_in(error, source) if source else ""
+    return FAILED, f"your code raised {type(error).__name__}: {_first_line(error)}{where}"
+
+
 def run_check(check, impl, source=None):
     """Grade one exercise: ``check(impl)`` -> a Result, never an exception."""
     name = getattr(check, "exercise", None) or getattr(check, "__name__", "exercise")
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             check(impl)
-    except NotImplementedError as error:
-        return Result(name, NOT_IMPLEMENTED, _first_line(error))
-    except AssertionError as error:
-        return Result(name, FAILED, _first_line(error))
-    except Exception as error:  # a crash in the learner's code is a failed exercise, in words
-        where = _where_in(error, source) if source else ""
-        return Result(name, FAILED, f"your code raised {type(error).__name__}: {_first_line(error)}{where}")
+    except Exception as error:  # a stub, a diagnosis, or a crash in the learner's code: in words
+        return Result(name, *classify(error, source))
     return Result(name, PASSED)
+
+
+def import_problem(error):
+    """One line for an exercises.py that does not import: the error and its line, once."""
+    if isinstance(error, SyntaxError):
+        line = f" line {error.lineno}" if error.lineno else ""
+        return f"exercises.py does not import: {type(error).__name__}{line}: {error.msg}"
+    where = ""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if Path(frame.filename).name == "exercises.py":
+            where = f" line {frame.lineno}"
+            break
+    return f"exercises.py does not import: {type(error).__name__}{where}: {_first_line(error)}"
 
 
 def grade(lesson, exercises_path=None):
@@ -196,8 +222,7 @@ def grade(lesson, exercises_path=None):
     except FileNotFoundError:
         return [Result(n, FAILED, f"{path} is missing") for n in names]
     except Exception as error:  # a syntax error or a failing import in the learner's file
-        where = f" (line {error.lineno})" if isinstance(error, SyntaxError) and error.lineno else ""
-        message = f"exercises.py could not be imported: {type(error).__name__}: {_first_line(error)}{where}"
+        message = import_problem(error)
         return [Result(n, FAILED, message) for n in names]
     results = []
     for name, check in grader.EXERCISES.items():
@@ -249,8 +274,11 @@ def list_lessons():
     ungradable = {}  # why a lesson cannot be graded -> its numbers (one line per reason)
     for lesson in lessons:
         try:
-            done, total = progress(lesson)
+            results = grade(lesson)
+            done, total = sum(r.status == PASSED for r in results), len(results)
             mark = "done" if total and done == total else f"{done}/{total} exercises passing"
+            if results and results[0].message.startswith("exercises.py does not import"):
+                mark = results[0].message.split(": ", 1)[0] + ": " + results[0].message.split(": ")[1]
         except LessonError as error:
             done, total, mark = 0, 0, "progress unknown (see below)"
             reason = str(error).replace(f"lesson {lesson.number}", "the lesson")
@@ -269,8 +297,97 @@ def list_lessons():
     return 0
 
 
-def run_lesson(n):
-    """``tinynet lesson N``: run lesson.py in a fresh Python, in its own folder."""
+# --------------------------------------------------------------------------- hints
+def hint_state_file():
+    """Where the hint levels already shown are kept, per learner: ``$TINYNET_STATE`` (a
+    file), else ``$XDG_CACHE_HOME/tinynet/hints.json``, else ``~/.cache/tinynet/hints.json``."""
+    if os.environ.get("TINYNET_STATE"):
+        return Path(os.environ["TINYNET_STATE"])
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "tinynet" / "hints.json"
+
+
+def _read_state(path):
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(path, state):
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as error:  # a read-only home: the hint is still shown, only not remembered
+        print(f"(could not remember the hint level in {path}: {error.strerror})", file=sys.stderr)
+
+
+def hints_of(lesson):
+    """The grader's ``HINTS`` dict: exercise -> [idea, math with shapes, algorithm in words, ...]."""
+    grader = load_grader(lesson)
+    return grader.EXERCISES, getattr(grader, "HINTS", {}) or {}
+
+
+def show_hint(n, exercise=None, reset=False):
+    """``tinynet hint N EXERCISE``: print one more hint level than last time (``--reset``
+    starts over). Without EXERCISE: the exercises and how many hints each has shown."""
+    try:
+        lesson = find_lesson(n)
+        exercises, hints = hints_of(lesson)
+    except LessonError as error:
+        print(f"tinynet: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    path = hint_state_file()
+    state = _read_state(path)
+    key = lambda name: f"{lesson.path.resolve()}::{name}"   # noqa: E731 - one clone, one count
+    if exercise is None:
+        if reset:
+            state = {k: v for k, v in state.items() if not k.startswith(f"{lesson.path.resolve()}::")}
+            _write_state(path, state)
+            print(f"Lesson {n}: hint levels reset.")
+            return 0
+        print(f"Lesson {n}: {lesson.title}. Hints, one more level per `tinynet hint {n} EXERCISE`:")
+        for name in exercises:
+            print(f"  {name:<28} {state.get(key(name), 0)}/{len(hints.get(name, []))} shown")
+        return 0
+    if exercise not in exercises:
+        print(f"tinynet: error: lesson {n} has no exercise {exercise!r}; its exercises are "
+              f"{', '.join(exercises)}", file=sys.stderr)
+        return USAGE_ERROR
+    levels = list(hints.get(exercise, []))
+    if not levels:
+        print(f"Lesson {n}, {exercise}: this exercise has no hints; its docstring in exercises.py has the math.")
+        return 0
+    if reset:
+        state.pop(key(exercise), None)
+        _write_state(path, state)
+        print(f"Lesson {n}, {exercise}: hints reset; the next `tinynet hint {n} {exercise}` shows the first.")
+        return 0
+    shown = min(int(state.get(key(exercise), 0)) + 1, len(levels))
+    titles = ["the idea", "the math, with shapes", "the algorithm, in words"]
+    print(f"Lesson {n}, {exercise}: hint {shown} of {len(levels)}")
+    for level in range(shown):
+        title = titles[level] if level < len(titles) else "one more step"
+        print(f"\n{level + 1}. {title}\n   " + "\n   ".join(textwrap.wrap(levels[level], 86)))
+    if shown < len(levels):
+        print(f"\nStill stuck? `tinynet hint {n} {exercise}` again shows the next level.")
+    else:
+        print(f"\nThat was the last hint. Grade with `tinynet check {n}`; "
+              f"`tinynet hint {n} {exercise} --reset` starts over.")
+    state[key(exercise)] = shown
+    _write_state(path, state)
+    return 0
+
+
+def run_lesson(n, mine=False):
+    """``tinynet lesson N [--mine]``: run lesson.py in a fresh Python, in its own folder.
+
+    With ``mine`` the script runs with ``TINYNET_MINE=1``: its wiring (``tinynet.mine``)
+    substitutes the pieces the learner has finished and says whose code runs.
+    """
     try:
         lesson = find_lesson(n)
     except LessonError as error:
@@ -281,8 +398,15 @@ def run_lesson(n):
         print(f"tinynet: error: lesson {n} has no lesson.py ({script} is missing)", file=sys.stderr)
         return USAGE_ERROR
     out = os.environ.get("TINYNET_OUT", str(lesson.path / "out"))
-    print(f"Lesson {lesson.number}: {lesson.title}\nRunning {script} (figures go to {out})\n", flush=True)
-    code = subprocess.run([sys.executable, str(script)], cwd=lesson.path).returncode
+    env = dict(os.environ)
+    if mine:
+        env["TINYNET_MINE"] = "1"
+        env.setdefault("TINYNET_LESSONS", str(lesson.path.parent))
+    else:
+        env.pop("TINYNET_MINE", None)
+    which = " on your pieces" if mine else ""
+    print(f"Lesson {lesson.number}: {lesson.title}\nRunning {script}{which} (figures go to {out})\n", flush=True)
+    code = subprocess.run([sys.executable, str(script)], cwd=lesson.path, env=env).returncode
     if code == 0:
         print(f"\nDone. Read the figures in {out}, then do the exercises: `tinynet check {n}`.")
     else:
@@ -291,4 +415,4 @@ def run_lesson(n):
 
 
 __all__ = ["Lesson", "Result", "LessonError", "lessons_root", "discover", "find_lesson", "load_module",
-           "load_grader", "grade", "run_check", "check_lesson", "list_lessons", "run_lesson", "progress"]
+           "load_grader", "grade", "run_check", "check_lesson", "list_lessons", "run_lesson", "progress", "show_hint", "classify", "import_problem"]

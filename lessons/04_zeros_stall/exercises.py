@@ -12,8 +12,7 @@ def first_nonzero_step(history):
     with None for a parameter whose gradient is zero at every step. Compare with exact
     zero (!= 0), not a tolerance: the lesson's point is that these zeros are exact.
     """
-    raise NotImplementedError("hint: for each name, loop over enumerate(history) and return the first "
-                              "step where np.any(grads[name] != 0); None if there is none")
+    raise NotImplementedError("not implemented yet: `tinynet hint 4 first_nonzero_step` gives a hint")
 
 
 def nonzero_gradients_at_step0():
@@ -24,5 +23,4 @@ def nonzero_gradients_at_step0():
     Which of "W1", "b1", "W2", "b2", "W3", "b3" have a non-zero gradient at step 0?
     Return them as a set of names. (Use dW = Aᵀ dZ, dA_prev = dZ Wᵀ from lesson 2.)
     """
-    raise NotImplementedError("hint: a hidden layer's dZ is (dZ_next @ W_next.T) * relu'(Z); what is it "
-                              "when W_next is 0? And A2 = relu(b2) is not 0 for a positive bias")
+    raise NotImplementedError("not implemented yet: `tinynet hint 4 nonzero_gradients_at_step0` gives a hint")

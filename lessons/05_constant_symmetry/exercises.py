@@ -12,8 +12,7 @@ def unit_spread(W):
 
     0 means every unit (column) is identical. Return a float.
     """
-    raise NotImplementedError("hint: the range across units is taken along axis 1 (the columns): "
-                              "float(np.ptp(W, axis=1).max())")
+    raise NotImplementedError("not implemented yet: `tinynet hint 5 unit_spread` gives a hint")
 
 
 def count_distinct_units(W, tol=1e-12):
@@ -22,5 +21,4 @@ def count_distinct_units(W, tol=1e-12):
     Go through the columns in order, keeping a list of representatives: a column is new
     if max|column − representative| > tol for every representative so far.
     """
-    raise NotImplementedError("hint: reps = []; for j in range(W.shape[1]): if all(np.max(np.abs(W[:, j] - r)) "
-                              "> tol for r in reps): reps.append(W[:, j]); return len(reps)")
+    raise NotImplementedError("not implemented yet: `tinynet hint 5 count_distinct_units` gives a hint")

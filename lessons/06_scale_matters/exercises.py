@@ -14,8 +14,7 @@ def std_gain(sigma, fan_in, activation):
     Return the std gain per layer: sigma·sqrt(fan_in) or sigma·sqrt(fan_in / 2).
     Any other activation name: raise ValueError naming the three accepted ones.
     """
-    raise NotImplementedError("hint: for relu the gain is sigma * np.sqrt(fan_in / 2); "
-                              "for linear and tanh drop the /2")
+    raise NotImplementedError("not implemented yet: `tinynet hint 6 std_gain` gives a hint")
 
 
 def layer_stds(x, kernels, activation):
@@ -23,4 +22,4 @@ def layer_stds(x, kernels, activation):
     bias), applying ``activation`` ("linear", "tanh" or "relu") after every layer; return
     a list with the std (np.std over the whole batch) of each layer's OUTPUT activation.
     """
-    raise NotImplementedError("hint: a = x; for W in kernels: a = f(a @ W); stds.append(a.std())")
+    raise NotImplementedError("not implemented yet: `tinynet hint 6 layer_stds` gives a hint")

@@ -14,8 +14,7 @@ def glorot_uniform(shape, rng):
     well as both allow: Var(W) = 2 / (fan_in + fan_out). A uniform on [-l, l] has
     variance l²/3, so limit = sqrt(6 / (fan_in + fan_out)).
     """
-    raise NotImplementedError("hint: limit = np.sqrt(6 / (fan_in + fan_out)); "
-                              "return rng.uniform(-limit, limit, size=shape)")
+    raise NotImplementedError("not implemented yet: `tinynet hint 7 glorot_uniform` gives a hint")
 
 
 def lecun_normal(shape, rng):
@@ -26,5 +25,4 @@ def lecun_normal(shape, rng):
     Truncation shrinks the std of a standard normal to
     c = sqrt(1 - 4·φ(2) / (Φ(2) - Φ(-2))) ≈ 0.8796, so scale by (1/sqrt(fan_in)) / c.
     """
-    raise NotImplementedError("hint: draw z = rng.standard_normal(shape), redraw |z| > 2 until "
-                              "none is left, then return z * (1 / np.sqrt(fan_in)) / c")
+    raise NotImplementedError("not implemented yet: `tinynet hint 7 lecun_normal` gives a hint")

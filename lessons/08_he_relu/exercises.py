@@ -13,8 +13,7 @@ def he_normal(shape, rng):
     Draw a normal truncated at two underlying standard deviations (redraw |z| > 2) and
     rescale so the FINAL std is sqrt(2 / fan_in) (the truncated std is c ≈ 0.8796).
     """
-    raise NotImplementedError("hint: lesson 7's lecun_normal with the variance doubled: "
-                              "std = np.sqrt(2 / fan_in), underlying std = std / 0.87962566103423978")
+    raise NotImplementedError("not implemented yet: `tinynet hint 8 he_normal` gives a hint")
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -24,8 +23,7 @@ def calculate_gain(nonlinearity, param=None):
     relu -> sqrt(2); leaky_relu -> sqrt(2 / (1 + slope²)) with slope = param (default 0.01);
     selu -> 3/4. Anything else: raise ValueError naming the accepted nonlinearities.
     """
-    raise NotImplementedError("hint: a dict for the fixed gains; leaky_relu computes "
-                              "np.sqrt(2 / (1 + slope ** 2)) with slope = 0.01 if param is None")
+    raise NotImplementedError("not implemented yet: `tinynet hint 8 calculate_gain` gives a hint")
 
 
 # --- Spot the bug -----------------------------------------------------------------------
@@ -48,33 +46,30 @@ def calculate_gain(nonlinearity, param=None):
 
 def fixed_a(shape, rng):
     """Snippet A fixed: Glorot uniform, U[-sqrt(6/(fan_in+fan_out)), +sqrt(...)]."""
-    raise NotImplementedError("hint: np.random.normal has no low/high; the uniform draw is "
-                              "rng.uniform(-limit, limit, size=shape)")
+    raise NotImplementedError("not implemented yet: `tinynet hint 8 fixed_a` gives a hint")
 
 
 def fixed_b(shape, rng):
     """Snippet B fixed: He normal as in the paper — an (untruncated) normal, std sqrt(2/fan_in)."""
-    raise NotImplementedError("hint: a uniform on [-s, s] has std s/sqrt(3), not s; "
-                              "use rng.normal(0, std, size=shape)")
+    raise NotImplementedError("not implemented yet: `tinynet hint 8 fixed_b` gives a hint")
 
 
 def fixed_c(shape, rng):
     """Snippet C fixed: LeCun normal — an (untruncated) normal with std sqrt(1/fan_in)."""
-    raise NotImplementedError("hint: numpy's normal takes the std (scale), not the variance")
+    raise NotImplementedError("not implemented yet: `tinynet hint 8 fixed_c` gives a hint")
 
 
 def fixed_d(shape, rng):
     """Snippet D fixed: LeCun uniform, U[-sqrt(3/fan_in), +sqrt(3/fan_in)] (variance 1/fan_in)."""
-    raise NotImplementedError("hint: the limit needs a square root: Var = limit²/3 = 1/fan_in")
+    raise NotImplementedError("not implemented yet: `tinynet hint 8 fixed_d` gives a hint")
 
 
 def fixed_e(rng):
     """Snippet E fixed: the Glorot-uniform kernel of an MNIST softmax classifier."""
-    raise NotImplementedError("hint: 28 * 28 = 784 inputs, 10 outputs; the kernel is (fan_in, fan_out)")
+    raise NotImplementedError("not implemented yet: `tinynet hint 8 fixed_e` gives a hint")
 
 
 def what_it_draws(snippet, fan_in, fan_out):
     """The std of the weights the ORIGINAL snippet "A", "B", "C" or "D" draws, for these
     fans; None if the snippet cannot run at all."""
-    raise NotImplementedError("hint: A raises TypeError -> None; B is a uniform on [-s, s]: "
-                              "std s/sqrt(3); C's std is what was passed as scale ...")
+    raise NotImplementedError("not implemented yet: `tinynet hint 8 what_it_draws` gives a hint")

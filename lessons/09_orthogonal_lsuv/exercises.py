@@ -15,8 +15,7 @@ def orthogonal(shape, rng, gain=1.0):
     LAPACK's QR chooses the signs in a fixed way; transpose if rows < cols.
     ``rng`` is a numpy Generator: draw only from it.
     """
-    raise NotImplementedError("hint: q, r = np.linalg.qr(rng.standard_normal((big, small))); "
-                              "q = q * np.sign(np.diag(r)); return gain * (q if rows >= cols else q.T)")
+    raise NotImplementedError("not implemented yet: `tinynet hint 9 orthogonal` gives a hint")
 
 
 def lsuv(model, x, tol=0.1, max_iter=10):
@@ -27,8 +26,7 @@ def lsuv(model, x, tol=0.1, max_iter=10):
     run ``model(x)``, read the variance of that layer's PRE-activation z (use
     ``layer.register_forward_hook(lambda layer, inp, z, a: ...)``; ``z.data`` is numpy,
     remove the hook afterwards); while |Var(z) - 1| >= tol and fewer than ``max_iter``
-    rescales: ``layer.kernel.data = layer.kernel.data / np.sqrt(var)`` and measure again.
+    rescales: rescale the kernel (assign ``layer.kernel.data``) so that Var(z) becomes 1, and measure again.
     Return the list of rescale counts, one per layer.
     """
-    raise NotImplementedError("hint: scaling W by c scales z = x W by c, so Var(z) by c²: "
-                              "divide by the STD np.sqrt(var), not by the variance")
+    raise NotImplementedError("not implemented yet: `tinynet hint 9 lsuv` gives a hint")
