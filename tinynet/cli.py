@@ -4,7 +4,9 @@
     tinynet doctor [options]      diagnose a freshly initialized MLP (tinynet.diagnostics)
     tinynet lessons               the list of lessons, with your progress
     tinynet lesson N              run lesson N's experiment
+    tinynet lesson N --mine       run it on the pieces you wrote (tinynet's where unfinished)
     tinynet check N               grade your exercises for lesson N
+    tinynet hint N EXERCISE       one more hint level per call (--reset starts over)
 
 A user's mistake (an unknown name, a non-positive size, a folder that cannot be written)
 ends with one line on stderr and exit code 2, never a traceback.
@@ -127,10 +129,19 @@ def _doctor(args):
 
 def _lesson_parsers(sub):
     sub.add_parser("lessons", help="list the lessons and your progress").set_defaults(handler=_lessons)
-    for name, helptext in (("lesson", "run lesson N's experiment"), ("check", "grade your exercises for lesson N")):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("n", type=int, help="lesson number")
-        p.set_defaults(handler=_lessons)
+    p = sub.add_parser("lesson", help="run lesson N's experiment")
+    p.add_argument("n", type=int, help="lesson number")
+    p.add_argument("--mine", action="store_true",
+                   help="run it on the pieces you wrote in the lessons' exercises.py (tinynet's where unfinished)")
+    p.set_defaults(handler=_lessons)
+    p = sub.add_parser("check", help="grade your exercises for lesson N")
+    p.add_argument("n", type=int, help="lesson number")
+    p.set_defaults(handler=_lessons)
+    p = sub.add_parser("hint", help="one more hint for an exercise of lesson N, each time you ask")
+    p.add_argument("n", type=int, help="lesson number")
+    p.add_argument("exercise", nargs="?", default=None, help="exercise name (omit to list them)")
+    p.add_argument("--reset", action="store_true", help="forget the hints shown, start from the first")
+    p.set_defaults(handler=_lessons)
 
 
 def _lessons(args):
@@ -141,7 +152,9 @@ def _lessons(args):
     if args.command == "lessons":
         return lessons.list_lessons()
     if args.command == "lesson":
-        return lessons.run_lesson(args.n)
+        return lessons.run_lesson(args.n, mine=True) if args.mine else lessons.run_lesson(args.n)
+    if args.command == "hint":
+        return lessons.show_hint(args.n, args.exercise, reset=args.reset)
     return lessons.check_lesson(args.n)
 
 
