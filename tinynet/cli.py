@@ -6,6 +6,7 @@
     tinynet lesson N              run lesson N's experiment
     tinynet lesson N --mine       run it on the pieces you wrote (tinynet's where unfinished)
     tinynet check N               grade your exercises for lesson N
+    tinynet notebook N|all        write lesson N as a Jupyter notebook (tinynet.notebook)
     tinynet hint N EXERCISE       one more hint level per call (--reset starts over)
 
 A user's mistake (an unknown name, a non-positive size, a folder that cannot be written)
@@ -158,12 +159,29 @@ def _lessons(args):
     return lessons.check_lesson(args.n)
 
 
+def _notebook_parser(sub):
+    p = sub.add_parser("notebook", help="write lesson N (or all) as a Jupyter notebook",
+                       description="Write a lesson as a Jupyter notebook generated from its README.md and "
+                                   "lesson.py (needs the notebook extra: pip install -e '.[notebook]').")
+    p.add_argument("n", metavar="N", help="lesson number, or 'all'")
+    p.add_argument("--out", default="notebooks", help="output folder (default ./notebooks)")
+    p.add_argument("--execute", action="store_true", help="run the notebook and keep its outputs and figures")
+    p.set_defaults(handler=_notebook)
+
+
+def _notebook(args):
+    from . import notebook
+
+    return notebook.command(args.n, out=args.out, run=args.execute)
+
+
 def build_parser():
     parser = _Parser(prog="tinynet", description="tinynet: learn weight initialization by experiment.")
     sub = parser.add_subparsers(dest="command", metavar="command", parser_class=_Parser)
     _compare_parser(sub)
     _doctor_parser(sub)
     _lesson_parsers(sub)
+    _notebook_parser(sub)
     return parser
 
 
