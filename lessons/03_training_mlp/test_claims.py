@@ -42,3 +42,32 @@ def test_he_init_learns_the_circles_for_seeds_1_to_7():
     assert min(sweep["test_accuracy"]) >= 0.93
     assert np.median(sweep["train_accuracy"]) >= 0.98
     assert np.median(sweep["test_accuracy"]) >= 0.94
+
+
+@pytest.mark.slow
+def test_slow_seed_0_reaches_0_973_after_40000_steps():
+    """README: seed 0 is at loss 0.40 after 15,000 steps and at train accuracy 0.973 after 40,000."""
+    sweep = lesson.seed_sweep([0])
+    assert round(sweep["final_loss"][0], 2) == 0.40
+    later = lesson.keep_training(sweep, 0, 25_000)
+    assert round(later["train_accuracy"], 3) == 0.973
+
+
+@pytest.mark.slow
+def test_four_starts_readme_table():
+    """README table: zeros 0.500/0.50, constant 0.587/0.56, x10 random 0.677/0.68, He 0.980/0.97."""
+    r = lesson.init_comparison()
+    table = {name: (round(v["train_accuracy"], 3), round(v["test_accuracy"], 2)) for name, v in r.items()}
+    assert table == {"zeros": (0.5, 0.5), "constant 0.5": (0.587, 0.56), "×10 random": (0.677, 0.68),
+                     "He": (0.98, 0.97)}, table
+    assert round(r["×10 random"]["losses"][0]) == 697
+
+
+def test_untruncated_normal_has_heavier_tails():
+    """The assignment's untruncated normal puts 4.6 % of its draws beyond 2 std; tinynet's
+    he_normal (truncated at 2 underlying std, then rescaled) puts none beyond 2.28 std."""
+    from math import erf, sqrt
+    assert round(1 - erf(2 / sqrt(2)), 3) == 0.046
+    w = lesson.init.HeNormal(seed=0)((4000, 100))
+    std = np.sqrt(2 / 4000)
+    assert np.abs(w).max() <= 2 * std / 0.8796 * (1 + 1e-6)     # truncated: nothing past 2 underlying std
