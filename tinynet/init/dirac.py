@@ -11,7 +11,9 @@ networks from this start; the 1-D analogue for Dense layers is ``init.Identity``
 ``groups`` reproduces PyTorch's ``torch.nn.init.dirac_(tensor, groups)``: the output
 channels are split into ``groups`` equal blocks and block g maps input channel d to its
 d-th output channel (PyTorch's grouped kernel ``(out, in / groups, k...)`` reads here as
-``(k..., in / groups, out)``). With ``groups=1`` the two are the same kernel.
+``(k..., in / groups, out)``). With ``groups=1`` the two are the same kernel. A rank-2
+shape (a 1x1 convolution, or a Dense kernel) gives the identity matrix; ``dirac`` refuses
+it as PyTorch does.
 """
 import numpy as np
 
@@ -40,10 +42,9 @@ class Dirac(Initializer):
 
     def _sample(self, shape, dtype):
         dims = check_shape(shape, "Dirac")
-        if not 3 <= len(dims) <= 5:
-            raise ValueError(f"Dirac: needs a convolution kernel of rank 3, 4 or 5 "
-                             f"(k..., in, out), as PyTorch's dirac_; got shape {shape!r}. For a "
-                             f"Dense kernel use init.Identity().")
+        if not 2 <= len(dims) <= 5:
+            raise ValueError(f"Dirac: needs a kernel (k..., in, out) of rank 2 to 5 (a rank-2 "
+                             f"kernel is a 1x1 convolution: the identity matrix); got shape {shape!r}.")
         out_channels = dims[-1]
         if out_channels % self.groups:
             raise ValueError(f"Dirac: {out_channels} output channels (shape {shape!r}) do not split "
@@ -58,5 +59,11 @@ class Dirac(Initializer):
 
 
 def dirac(shape, groups=1, dtype=None):
-    """An array as PyTorch's ``dirac_(tensor, groups)`` fills it, in tinynet's layout."""
+    """An array as PyTorch's ``dirac_(tensor, groups)`` fills it, in tinynet's layout.
+
+    As PyTorch, only convolution kernels of rank 3, 4 or 5 are accepted."""
+    dims = check_shape(shape, "dirac")
+    if not 3 <= len(dims) <= 5:
+        raise ValueError(f"dirac: only 3, 4 and 5-dimensional kernels are supported, as in "
+                         f"PyTorch's dirac_; got shape {shape!r}. init.Dirac() also takes rank 2.")
     return Dirac(groups)(shape, resolve_dtype(dtype, "dirac"))
