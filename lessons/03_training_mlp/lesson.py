@@ -257,7 +257,7 @@ def plot_comparison(results, path, suptitle):
     axes[0].set_xlabel("gradient-descent step")
     axes[0].set_ylabel("training loss, BCE (nats, log)")
     axes[0].set_title("loss per step", fontsize=9)
-    axes[0].legend(fontsize=7, loc="upper right")
+    axes[0].legend(fontsize=7, loc="lower left")
     for ax, (name, r) in zip(axes[1:], results.items()):
         draw_boundary(ax, stack_predictor(r), f"{name}: train {r['train_accuracy']:.3f}, test {r['test_accuracy']:.2f}")
     fig.suptitle(suptitle, fontsize=10)

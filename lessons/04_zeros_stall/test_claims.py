@@ -14,6 +14,14 @@ def test_zeros_relu_never_moves():
     assert r["loss_deviation"] < 1e-12                  # loss = ln 2
     assert r["train_accuracy"] == 0.5 and r["test_accuracy"] == 0.5
     assert {n: s for n, s in r["first_nonzero"].items() if s is not None} in ({}, {"b3": 0})
+    assert all(r["exactly_zero"].values()), r["exactly_zero"]   # W1, b1, W2, b2, W3: exact zeros
+    assert r["b3_grad_max"] < 1e-17                     # b3: Σ(½ − y)/N, zero up to rounding
+
+
+@pytest.mark.slow
+def test_zeros_next_to_the_he_baseline():
+    r = lesson.lesson3.init_comparison(("zeros", "He"))
+    assert r["zeros"]["train_accuracy"] == 0.5 and round(r["He"]["train_accuracy"], 3) == 0.98
 
 
 @pytest.mark.slow
