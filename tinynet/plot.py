@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import warnings
 
 import matplotlib
@@ -20,41 +19,34 @@ matplotlib.use("Agg")  # no display needed: tinynet draws into files
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-_STYLES = ["-", "--", ":", "-."]
+from . import atomic  # noqa: E402
+
+#: line colours, in order: Okabe and Ito's colour-blind-safe palette (Wong, Nature Methods
+#: 8:441, 2011) without its yellow, which is unreadable on white. The lab's report.html
+#: draws its legend from the same two tuples, so page and figures match.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+#: past len(PALETTE) lines the colours repeat with the next dash pattern
+LINE_STYLES = ("-", "--", ":", "-.")
 
 
-def _color(i, n):
-    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
-    return cmap(i % cmap.N)
+def line_color(i):
+    """The colour of line ``i`` (0-based) in every multi-line figure."""
+    return PALETTE[i % len(PALETTE)]
 
 
-def _style(i):
-    return _STYLES[(i // 10) % len(_STYLES)]
-
-
-def _public_mode(fd):
-    """mkstemp creates 0600 files; give the result the mode a plain open() would (0666 & ~umask)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)
+def line_style(i):
+    """The matplotlib line style of line ``i``: solid for the first len(PALETTE) lines."""
+    return LINE_STYLES[(i // len(PALETTE)) % len(LINE_STYLES)]
 
 
 def save(fig, path, dpi=110):
-    """Write ``fig`` to ``path`` (PNG unless the suffix says otherwise) through a temporary
-    file in the same directory and an atomic rename, then close the figure."""
+    """Write ``fig`` to ``path`` (PNG unless the suffix says otherwise) atomically (see
+    :mod:`tinynet.atomic`), then close the figure."""
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
     suffix = os.path.splitext(path)[1] or ".png"
-    fd, tmp = tempfile.mkstemp(prefix=".tinynet-", suffix=suffix, dir=directory)
     try:
-        _public_mode(fd)
-        with os.fdopen(fd, "wb") as f:
+        with atomic.open_for_write(path, "wb") as f:
             fig.savefig(f, format=suffix.lstrip(".").lower(), dpi=dpi, bbox_inches="tight")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     finally:
         plt.close(fig)
     return path
@@ -82,7 +74,6 @@ def loss_curves(histories, path, title="Training loss", threshold=None, referenc
     if ceiling == "auto":
         ceiling = 10 * reference if reference else None
     fig, ax = plt.subplots(figsize=(9, 5.5))
-    n = len(histories)
     lowest = np.inf
     for i, (name, curve) in enumerate(histories.items()):
         runs = _as_runs(curve)
@@ -93,11 +84,11 @@ def loss_curves(histories, path, title="Training loss", threshold=None, referenc
             warnings.simplefilter("ignore", RuntimeWarning)
             mid = np.nanmedian(runs, axis=0)
             lo, hi = np.nanmin(runs, axis=0), np.nanmax(runs, axis=0)
-        ax.plot(steps, mid, _style(i), color=_color(i, n), lw=1.8, label=name)
+        ax.plot(steps, mid, line_style(i), color=line_color(i), lw=1.8, label=name)
         if np.any(mid > 0):
             lowest = min(lowest, float(np.nanmin(mid[mid > 0])))
         if runs.shape[0] > 1:
-            ax.fill_between(steps, lo, hi, color=_color(i, n), alpha=0.12, lw=0)
+            ax.fill_between(steps, lo, hi, color=line_color(i), alpha=0.12, lw=0)
     if reference is not None:
         ax.axhline(reference, color="0.3", lw=1, ls=(0, (6, 3)), label=f"ln K = {reference:.3f} (uniform guess)")
     if threshold is not None:
@@ -125,14 +116,13 @@ def depth_profile(stats, path, title="Signal across depth at initialization"):
     (backward), log scale, one line per scheme. ``stats`` maps a name to a dict with lists
     ``"act_std"`` and ``"grad_std"`` (one value per hidden layer; None/0 are skipped)."""
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
-    n = len(stats)
     panels = (("act_std", "activation std (forward)"), ("grad_std", "gradient std dL/dz (backward)"))
     for ax, (key, label) in zip(axes, panels):
         for i, (name, s) in enumerate(stats.items()):
             values = np.array([np.nan if v is None else v for v in s.get(key, [])], dtype=np.float64)
             values[~(values > 0) | ~np.isfinite(values)] = np.nan  # log scale: zeros cannot be drawn
             layers = np.arange(1, len(values) + 1)
-            ax.plot(layers, values, _style(i), marker="o", ms=4, color=_color(i, n), label=name)
+            ax.plot(layers, values, line_style(i), marker="o", ms=4, color=line_color(i), label=name)
         ax.set_yscale("log")
         ax.set_xlabel("hidden layer (1 = nearest the input)")
         ax.set_ylabel(label)
@@ -206,4 +196,5 @@ def activation_histograms(samples, path, title="Activation values per hidden lay
     return save(fig, path)
 
 
-__all__ = ["save", "loss_curves", "depth_profile", "activation_histograms"]
+__all__ = ["PALETTE", "LINE_STYLES", "line_color", "line_style", "save", "loss_curves", "depth_profile",
+           "activation_histograms"]

@@ -9,6 +9,7 @@ import tempfile
 import numpy as np
 
 from .. import plot
+from . import report_html
 
 FILES = {
     "results": "results.json",
@@ -16,6 +17,7 @@ FILES = {
     "loss_curves": "loss_curves.png",
     "depth_profile": "depth_profile.png",
     "activation_histograms": "activation_histograms.png",
+    "report_html": "report.html",
 }
 
 
@@ -134,4 +136,5 @@ def write_all(comparison, samples, classes):
     comparison.files = paths
     write_text(paths["table"], comparison.table() + "\n")
     write_text(paths["results"], json.dumps(as_dict(comparison), indent=1, allow_nan=False) + "\n")
+    write_text(paths["report_html"], report_html.page(as_dict(comparison), paths))
     return paths
