@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import tempfile
 import warnings
 
 import matplotlib
@@ -18,8 +19,6 @@ import matplotlib
 matplotlib.use("Agg")  # no display needed: tinynet draws into files
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-
-from . import atomic  # noqa: E402
 
 #: line colours, in order: Okabe and Ito's colour-blind-safe palette (Wong, Nature Methods
 #: 8:441, 2011) without its yellow, which is unreadable on white. The lab's report.html
@@ -34,19 +33,34 @@ def line_color(i):
     return PALETTE[i % len(PALETTE)]
 
 
-def line_style(i):
+def lineline_style(i):
     """The matplotlib line style of line ``i``: solid for the first len(PALETTE) lines."""
     return LINE_STYLES[(i // len(PALETTE)) % len(LINE_STYLES)]
 
 
+def _public_mode(fd):
+    """mkstemp creates 0600 files; give the result the mode a plain open() would (0666 & ~umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+
+
 def save(fig, path, dpi=110):
-    """Write ``fig`` to ``path`` (PNG unless the suffix says otherwise) atomically (see
-    :mod:`tinynet.atomic`), then close the figure."""
+    """Write ``fig`` to ``path`` (PNG unless the suffix says otherwise) through a temporary
+    file in the same directory and an atomic rename, then close the figure."""
     path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
     suffix = os.path.splitext(path)[1] or ".png"
+    fd, tmp = tempfile.mkstemp(prefix=".tinynet-", suffix=suffix, dir=directory)
     try:
-        with atomic.open_for_write(path, "wb") as f:
+        _public_mode(fd)
+        with os.fdopen(fd, "wb") as f:
             fig.savefig(f, format=suffix.lstrip(".").lower(), dpi=dpi, bbox_inches="tight")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
     finally:
         plt.close(fig)
     return path
