@@ -33,7 +33,7 @@ def line_color(i):
     return PALETTE[i % len(PALETTE)]
 
 
-def lineline_style(i):
+def line_style(i):
     """The matplotlib line style of line ``i``: solid for the first len(PALETTE) lines."""
     return LINE_STYLES[(i // len(PALETTE)) % len(LINE_STYLES)]
 
