@@ -115,6 +115,11 @@ def noise_run(steps=15_000, noise=1e-6, seeds=range(4)):
             "train_accuracy": train, "test_accuracy": test}
 
 
+def he_to_noise_ratio(noise=1e-6):
+    """He's std √(2/fan_in) per layer of 2-10-5-1, divided by the perturbation's std."""
+    return {fan_in: float(np.sqrt(2.0 / fan_in) / noise) for fan_in, _ in ((2, 10), (10, 5), (5, 1))}
+
+
 # %% Printout and figure
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
@@ -133,15 +138,15 @@ def main():
                                               n["train_accuracy"], n["test_accuracy"])):
         print(f"0.5 + N(0, (1e-6)²) noise, seed {s}: spread {a:.1e} -> {e:.1e}; distinct units (tol 1e-3) {k}; "
               f"accuracy train {tr:.3f}, test {te:.2f}")
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(np.arange(len(c["losses"])) * 100, c["losses"], label="constant 0.5")
-    ax.set_xlabel("step"); ax.set_ylabel("binary cross-entropy"); ax.set_title("Constant init: one unit per layer")
-    ax.legend(); fig.tight_layout(); fig.savefig(OUT / "05_constant_loss.png", dpi=110); plt.close(fig)
-    print(f"figure: {OUT / '05_constant_loss.png'}")
+    ratio = he_to_noise_ratio()
+    print("He's std √(2/fan_in) over the noise's 1e-6, per layer (fan_in 2, 10, 5): "
+          + ", ".join(f"{v:.2g}" for v in ratio.values()))
+    comparison = lesson3.init_comparison(("constant 0.5", "He"))
+    lesson3.plot_comparison(comparison, OUT / "05_constant_vs_he.png",
+                            f"Constant 0.5: one unit per layer, one straight ridge (train "
+                            f"{comparison['constant 0.5']['train_accuracy']:.3f}); lesson 3's He start: "
+                            f"train {comparison['He']['train_accuracy']:.3f}")
+    print(f"figure: {OUT / '05_constant_vs_he.png'}")
 
 
 # %%
