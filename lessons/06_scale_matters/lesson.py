@@ -75,6 +75,7 @@ def scale_experiment(sigmas=(0.01, 1.0), activations=("tanh", "relu"), depth=10,
             results[(activation, sigma)] = {
                 "stds": stds,
                 "ratio": stds[-1] / stds[0],
+                "gain": predicted_gain(sigma, width, activation),
                 "predicted_ratio": predicted_gain(sigma, width, activation) ** (depth - 1),
                 "saturated_last": profile[-1]["saturated"],
                 "values": [p["values"] for p in profile],
@@ -123,24 +124,39 @@ def save_figures(results, out=OUT):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for (activation, sigma), r in results.items():
         ax.semilogy(range(1, len(r["stds"]) + 1), r["stds"], marker="o",
-                    label=f"{activation}, σ = {sigma:g}")
+                    label=f"{activation}, σ = {sigma:g}: layer 10 / layer 1 = {r['ratio']:.1e}")
     ax.set_xlabel("layer")
     ax.set_ylabel("activation std (log scale)")
-    ax.set_title("Scale matters: the std vanishes (σ = 0.01) or explodes/saturates (σ = 1)")
-    ax.legend()
+    ax.set_title("Scale matters: the std vanishes (σ = 0.01), explodes (ReLU, σ = 1)\n"
+                 f"or saturates (tanh, σ = 1: {results[('tanh', 1.0)]['saturated_last']:.0%} of layer 10 "
+                 f"beyond |a| > {SATURATED})", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     fig.savefig(out / "06_std_per_layer.png", dpi=110)
     plt.close(fig)
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for ax, sigma in zip(axes, (0.01, 1.0)):
-        values = results[("tanh", sigma)]["values"]
-        for i in (0, 4, 9):
-            ax.hist(values[i], bins=60, histtype="step", density=True, label=f"layer {i + 1}")
-        ax.set_title(f"tanh activations, σ = {sigma:g}")
-        ax.set_xlabel("activation value")
-        ax.set_ylabel("density")
-        ax.legend()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    small = results[("tanh", 0.01)]
+    colors = plt.cm.viridis(np.linspace(0, 0.9, len(small["values"])))
+    logs = [np.log10(np.abs(v[v != 0])) for v in small["values"]]
+    bins = np.linspace(min(l.min() for l in logs), max(l.max() for l in logs), 120)
+    for i, (values, color) in enumerate(zip(logs, colors)):
+        left.hist(values, bins=bins, histtype="step", density=True, color=color, label=f"layer {i + 1}")
+    gain = small["gain"]
+    left.set_title(f"tanh, σ = 0.01: every layer shifts left by about {-np.log10(gain):.2f} decades\n"
+                   f"(std × {gain:.2f} per layer; layer 10 / layer 1 = {small['ratio']:.1e})", fontsize=9)
+    left.set_xlabel("log₁₀ |activation|  (activations are dimensionless)")
+    left.set_ylabel("density per decade")
+    left.set_ylim(0, left.get_ylim()[1] * 1.35)        # room for the legend above the data
+    left.legend(fontsize=7, ncol=5, loc="upper center")
+    big = results[("tanh", 1.0)]
+    for i in (0, 4, 9):
+        right.hist(big["values"][i], bins=60, histtype="step", density=True, color=colors[i], label=f"layer {i + 1}")
+    right.set_title(f"tanh, σ = 1: the units pile up at −1 and +1\n"
+                    f"({big['saturated_last']:.0%} of layer 10 beyond |a| > {SATURATED})", fontsize=9)
+    right.set_xlabel("activation value")
+    right.set_ylabel("density")
+    right.legend(fontsize=8, loc="upper center")
     fig.tight_layout()
     fig.savefig(out / "06_tanh_histograms.png", dpi=110)
     plt.close(fig)

@@ -35,3 +35,13 @@ def test_times_ten_init_starts_at_infinite_or_huge_loss(seed):
     r = lesson.times_ten_start(seed)
     assert r["naive_loss"] == np.inf                       # sigmoid rounds to 1.0: log(0)
     assert np.isfinite(r["stable_loss"]) and r["stable_loss"] > 100 * r["ln2"], r["stable_loss"]
+
+
+def test_readme_figures(scale):
+    """The measured values the README quotes (seed 0, 10 layers of 256, batch 500)."""
+    shown = {key: f"{r['ratio']:.1e}" for key, r in scale.items()}
+    assert shown[("tanh", 0.01)] == "6.8e-08" and shown[("relu", 0.01)] == "2.6e-09"
+    assert shown[("relu", 1.0)] == "2.6e+09"
+    assert round(100 * scale[("tanh", 1.0)]["saturated_last"]) == 89
+    losses = [lesson.times_ten_start(seed)["stable_loss"] for seed in range(3)]
+    assert (round(min(losses)), round(max(losses))) == (315, 685), losses
