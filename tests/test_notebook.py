@@ -34,7 +34,7 @@ def test_every_lesson_notebook_is_valid_and_in_reading_order(lesson):
 
     nb = notebook.build(lesson)
     nbformat.validate(nbformat.reads(nbformat.writes(nb), as_version=4))
-    readme = (lesson.path / "README.md").read_text(encoding="utf-8")
+    readme = (lesson.path / "README.md").read_text(encoding="utf-8") if (lesson.path / "README.md").is_file() else ""
     script = (lesson.path / "lesson.py").read_text(encoding="utf-8")
     # the README comes first, section by section, verbatim
     sections = notebook.readme_sections(readme)

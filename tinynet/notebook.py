@@ -6,6 +6,8 @@ A lesson's notebook holds, in the order a learner reads them:
 1. the lesson's README.md (the math), one markdown cell per ``##`` section;
 2. a setup cell that runs the lesson the way ``tinynet lesson N`` does: in the lesson's
    folder, with ``__file__`` pointing at lesson.py (lessons find their folder through it);
+   a notebook's namespace is ``__main__``, so code under ``if __name__ == "__main__":``
+   runs as it does in the script;
 3. lesson.py's ``# %%`` cells, converted by jupytext (``# %% [markdown]`` cells become
    markdown; a cell's title, ``# %% Title``, becomes a heading above it);
 4. a grading cell that runs ``tinynet check N``'s grader and prints its per-exercise lines.
