@@ -12,6 +12,7 @@ from .autograd import no_grad
 from .dtypes import get_default_dtype, set_default_dtype
 from .tensor import Tensor, tensor
 from . import functional
+from .functional import concatenate, stack, where
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck
 from . import init, nn, optim, data
 from .checkpoint import load, save
@@ -25,7 +26,7 @@ def manual_seed(seed):
 
 
 __all__ = [
-    "Tensor", "tensor", "no_grad", "manual_seed", "gradcheck", "GradcheckError", "GradcheckReport",
+    "Tensor", "tensor", "concatenate", "stack", "where", "no_grad", "manual_seed", "gradcheck", "GradcheckError", "GradcheckReport",
     "set_default_dtype", "get_default_dtype", "save", "load", "kernels", "functional", "init",
     "nn", "optim", "data",
 ]

@@ -36,17 +36,20 @@ body { font-family: "DejaVu Sans", Verdana, sans-serif; color: #111; background:
 h1 { font-size: 1.7rem; margin: 0 0 .4rem; }
 h2 { font-size: 1.35rem; margin: 1.6rem 0 .5rem; border-bottom: 3px solid #111; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-th, td { padding: .3rem .6rem; border-bottom: 1px solid #999; text-align: right; vertical-align: top; }
+th, td { padding: .3rem .45rem; border-bottom: 1px solid #999; text-align: right; vertical-align: top; }
 th { background: #eee; border-bottom: 3px solid #111; }
 td.name, th.name, td.word, th.word { text-align: left; }
-td { white-space: nowrap; }
+table.schemes { font-size: .95rem; }
+td span, td.name, td.word { white-space: nowrap; }
 td.word, .verdict { font-weight: bold; }
 h3 { font-size: 1.1rem; margin: .8rem 0 .2rem; }
-table.settings td, table.settings th { text-align: left; }
+ul.settings { list-style: none; padding: 0; margin: 0; }
+ul.settings li { display: inline-block; margin: 0 1.4rem .3rem 0; }
+td small { font-size: .75rem; color: #333; white-space: nowrap; }
 .swatch { vertical-align: middle; margin-right: .4rem; }
 ul.reasons { margin: .2rem 0 .8rem 1.5rem; padding: 0; }
 figure { margin: 1rem 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid #ccc; }
+figure img { width: 100%; height: auto; border: 1px solid #ccc; }
 figcaption { font-size: .9rem; color: #333; }
 p.note { font-size: .85rem; color: #333; max-width: 70rem; }
 """
@@ -63,7 +66,8 @@ def _value(path, x, fmt):
 
 
 def _pm(path, stat, fmt):
-    return f"{_value(path + '/mean', stat['mean'], fmt)} ± {_value(path + '/std', stat['std'], fmt)}"
+    """Mean, and under it in smaller type ± the spread over seeds."""
+    return f"{_value(path + '/mean', stat['mean'], fmt)}<br><small>± {_value(path + '/std', stat['std'], fmt)}</small>"
 
 
 def _swatch(i):
@@ -81,8 +85,8 @@ def _settings(results):
     seconds = results.get("seconds")
     if seconds is not None:
         rows.append(("took", f"{seconds:.1f} s"))
-    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    return f'<table class="settings">{body}</table>'
+    items = "".join(f"<li><b>{html.escape(k)}</b> {html.escape(v)}</li>" for k, v in rows)
+    return f'<ul class="settings">{items}</ul>'
 
 
 def _table(results):
