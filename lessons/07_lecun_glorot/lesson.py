@@ -43,6 +43,28 @@ def build_tanh_mlp(scheme, in_features=784, width=1000, depth=5, classes=10):
     return nn.Sequential(*layers)
 
 
+# %% tanh is not the identity: the variance map
+def gaussian_mean(f, q, points=101):
+    """E[f(√q·ξ)] for ξ ~ N(0, 1), by Gauss–Hermite quadrature (exact for polynomials of
+    degree < 2·points; tanh is smooth enough that 101 points give every printed digit)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(points)
+    return float(np.sum(weights * f(np.sqrt(q) * nodes)) / np.sqrt(2 * np.pi))
+
+
+def predicted_act_std(first_std, layers, gain2=1.0):
+    """The variance map of a tanh layer, iterated from layer 1's measured std.
+
+    z_{l+1} = a_l W has Var = n·Var(W)·E[a_l²] = gain2 · E[a_l²] (gain2 = n·Var(W): 1 for
+    Glorot's square layers, 1/3 for the standard init), and, z being nearly Gaussian (a sum
+    of n terms), E[a_{l+1}²] = E[tanh(√q ξ)²] with q = Var(z_{l+1}). Since tanh(z)² < z²,
+    that is less than q: for small q, tanh z ≈ z − z³/3 gives E[tanh²] ≈ q − 2q².
+    """
+    stds = [first_std]
+    for _ in range(layers - 1):
+        stds.append(np.sqrt(gaussian_mean(lambda z: np.tanh(z) ** 2, gain2 * stds[-1] ** 2)))
+    return stds
+
+
 # %% What we measure: forward activations, back-propagated gradients, layer Jacobians
 def measure_at_init(model, x, y, jacobian_samples=1):
     """One forward and backward pass of the cross-entropy on (x, y).
@@ -121,8 +143,11 @@ def save_figures(results, out=OUT):
                     ax.hist(values, bins=np.linspace(-limit, limit, 81), histtype="step", density=True,
                             label=f"layer {i + 1}")
                     ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
-            ax.set_title(f"{scheme} init: {title}")
-            ax.set_xlabel("value")
+            r = results[scheme]
+            ratio = (f"std layer 5 / layer 1 = {r['act_ratio']:.2f}" if key == "acts"
+                     else f"std layer 1 / layer 5 = {r['grad_ratio']:.2f}")
+            ax.set_title(f"{scheme} init: {title}\n{ratio}", fontsize=10)
+            ax.set_xlabel("activation value (tanh output)" if key == "acts" else "dL/dz (nats per unit of z)")
             ax.set_ylabel("density")
             ax.legend(fontsize=8)
         fig.tight_layout()
@@ -133,9 +158,14 @@ def save_figures(results, out=OUT):
     for scheme in ("standard", "normalized"):
         ax.semilogy(range(1, 6), results[scheme]["act_std"], "o-", label=f"{scheme}: activation std")
         ax.semilogy(range(1, 6), results[scheme]["grad_std"], "s--", label=f"{scheme}: gradient std")
+        gain2 = 1.0 if scheme == "normalized" else 1.0 / 3.0
+        ax.semilogy(range(1, 6), predicted_act_std(results[scheme]["act_std"][0], 5, gain2), "k:", lw=1,
+                    label="variance map from layer 1" if scheme == "normalized" else None)
     ax.set_xlabel("layer")
-    ax.set_ylabel("std (log scale)")
-    ax.set_title("5 × 1000 tanh MLP at init")
+    ax.set_ylabel("std (log scale; activations dimensionless)")
+    ax.set_title(f"5 × 1000 tanh MLP at init: activation std layer 5 / layer 1 = "
+                 f"{results['standard']['act_ratio']:.2f} (standard), {results['normalized']['act_ratio']:.2f} "
+                 f"(Glorot)", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(out / "07_std_per_layer.png", dpi=110)
@@ -150,6 +180,9 @@ def main():
               f"ratio layer5/layer1 {r['act_ratio']:.3f}")
         print(f"{'':10s} gradient std per layer   {np.array2string(np.array(r['grad_std']), precision=2)}  "
               f"ratio layer1/layer5 {r['grad_ratio']:.3f}")
+        gain2 = 1.0 if scheme == "normalized" else 1.0 / 3.0
+        predicted = predicted_act_std(r["act_std"][0], len(r["act_std"]), gain2)
+        print(f"{'':10s} predicted from layer 1 by q -> {gain2:.3g}·E[tanh(√q ξ)²]: {np.round(predicted, 3)}")
         print(f"{'':10s} mean singular value of the layer Jacobians {r['mean_singular']:.3f}")
     save_figures(results)
     print(f"figures written to {OUT}")

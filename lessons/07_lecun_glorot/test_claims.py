@@ -1,4 +1,5 @@
 """Lesson 7's claims (Glorot & Bengio 2010, figs 6-7), measured on a 5 x 1000 tanh MLP at init."""
+import numpy as np
 import pytest
 
 from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_MNIST
@@ -32,3 +33,34 @@ def test_jacobian_mean_singular_value():
     r = lesson.glorot_experiment(seed=1, n=100, width=500, depth=5, jacobian_samples=1)
     assert 0.4 < r["standard"]["mean_singular"] < 0.6, r["standard"]["singular_per_layer"]
     assert 0.65 < r["normalized"]["mean_singular"] < 0.85, r["normalized"]["singular_per_layer"]
+
+
+def test_readme_table(measured):
+    s, n = measured["standard"], measured["normalized"]
+    assert (round(s["act_ratio"], 2), round(n["act_ratio"], 2)) == (0.11, 0.71)
+    assert (round(s["grad_ratio"], 2), round(n["grad_ratio"], 2)) == (0.10, 0.69)
+    assert [round(v, 3) for v in n["act_std"]] == [0.357, 0.322, 0.292, 0.275, 0.255]
+    assert [round(v, 3) for v in s["act_std"]] == [0.241, 0.139, 0.080, 0.047, 0.027]
+
+
+def test_variance_map_predicts_the_decay(measured):
+    """tanh² < z²: iterating q -> n·Var(W)·E[tanh(√q ξ)²] from layer 1 predicts layers 2-5."""
+    for scheme, gain2 in (("normalized", 1.0), ("standard", 1 / 3)):
+        stds = measured[scheme]["act_std"]
+        predicted = lesson.predicted_act_std(stds[0], len(stds), gain2)
+        assert np.max(np.abs(np.array(predicted) - stds)) < 0.003, (scheme, predicted, stds)
+
+
+def test_variance_map_small_signal_expansion():
+    for q in (1e-3, 1e-2):
+        exact = lesson.gaussian_mean(lambda z: np.tanh(z) ** 2, q)
+        assert abs(exact - (q - 2 * q * q)) < 20 * q ** 3      # next term is O(q³)
+
+
+def test_truncated_normal_excess_kurtosis_is_minus_0_634():
+    """README: excess kurtosis of a normal truncated at ±2 std is −0.634 (uniform −1.2)."""
+    x, w = np.polynomial.legendre.leggauss(200)
+    x, w = 2 * x, 2 * w                                       # nodes on [-2, 2]
+    density = np.exp(-x * x / 2)
+    m0, m2, m4 = (np.sum(w * density * x ** k) for k in (0, 2, 4))
+    assert round((m4 / m0) / (m2 / m0) ** 2 - 3, 3) == -0.634
