@@ -1,5 +1,6 @@
 """doctor(): flags what the lessons demonstrate, and nothing on a healthy network."""
 import numpy as np
+import pytest
 
 import tinynet as tn
 from tinynet import nn
@@ -45,3 +46,76 @@ def test_large_tanh_weights_saturate_and_glorot_is_recommended():
     report = doctor(_mlp({"class_name": "RandomNormal", "config": {"stddev": 1.0}}, act="tanh", depth=6, width=128), X)
     assert all("saturated" in d.problems for d in report.layers[1:-1])
     assert report.layers[1].recommended == "glorot_uniform"
+
+
+# ----------------------------------------------------------------- overflow (inf/nan statistics)
+def _raw_normal_mlp(std, depth, width, n_in=64):
+    return _mlp({"class_name": "RandomNormal", "config": {"stddev": std}}, depth=depth, width=width, n_in=n_in)
+
+
+def test_an_overflow_is_exploding_never_healthy():
+    """`tinynet doctor --init random_normal:1e60 --depth 3 --width 8` printed nan stds and
+    'All layers healthy'."""
+    report = doctor(_raw_normal_mlp(1e60, depth=3, width=8), X)
+    assert not report.healthy
+    for d in report.layers:
+        assert d.problems[0] == "exploding (overflowed to inf/nan at layer 0)", d.problems
+    assert "All layers healthy" not in str(report)
+
+
+def test_deep_overflow_names_the_first_overflowed_layer_and_nothing_vanishes():
+    """`--init random_normal:1 --depth 80 --width 64` labelled layers 49-79 and layer 0 'vanishing'."""
+    report = doctor(_raw_normal_mlp(1.0, depth=80, width=64), X)
+    stats = [d.stats for d in report.layers]
+    k = next(i for i, s in enumerate(stats) if not np.isfinite(s.act_std))
+    assert 0 < k < 80
+    assert all(d.problems[0] == f"exploding (overflowed to inf/nan at layer {k})" for d in report.layers[k:])
+    assert all("vanishing" not in d.problems for d in report.layers)
+    assert all(d.problems == ["exploding"] for d in report.layers[2:k] if "dead" not in d.problems)
+
+
+def test_doctor_warns_nothing_on_overflow(recwarn):
+    doctor(_raw_normal_mlp(1e60, depth=3, width=8), X)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_doctor_refuses_a_batch_with_nan():
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="contains inf or nan; check the data first"):
+        doctor(_mlp("he_normal", depth=2, width=8), bad)
+
+
+def test_doctor_and_the_lab_verdict_share_one_rule():
+    """Both call diagnostics.rules.scale_problem (the same function object)."""
+    import importlib
+
+    from tinynet.diagnostics import rules
+
+    lab_verdict = importlib.import_module("tinynet.lab.verdict")
+    doctor_module = importlib.import_module("tinynet.diagnostics.doctor")
+
+    assert lab_verdict.scale_problem is rules.scale_problem
+    assert doctor_module.scale_problem is rules.scale_problem
+    assert rules.scale_problem(float("nan"), 1.0) == "exploding"
+    assert rules.scale_problem(1.0, float("inf")) == "exploding"
+    assert rules.scale_problem(20.0, 1.0) == "exploding" and rules.scale_problem(0.05, 1.0) == "vanishing"
+    assert rules.scale_problem(1.0, 1.0) is None and rules.scale_problem(None, 1.0) is None
+
+
+def test_lab_verdict_of_an_overflow_at_initialization_is_explodes():
+    from tinynet.lab.verdict import verdict
+
+    layer = {"grad_w_max": 1.0, "fan_out": 8, "preact_std": 1.0, "act_std": 1.0, "grad_z_std": 1.0,
+             "grad_w_std": 1.0, "saturation": None}
+    nan_layer = dict(layer, preact_std=float("nan"), act_std=float("nan"))
+    m = {"init_layers": [layer, nan_layer, nan_layer, layer], "distinct_units": [8, 8, 8], "diverged": False,
+         "loss_curve": [1.0], "steps_to_threshold": 3, "threshold": 0.5}
+    word, reason = verdict(m)
+    assert word == "explodes" and "overflowed to inf/nan at layer 1" in reason
+
+
+def test_doctor_accepts_a_tensor_as_well_as_an_array():
+    model = _mlp("he_normal", depth=2, width=8)
+    a, t = doctor(model, X), doctor(model, tn.Tensor(X))
+    assert [d.activation_ratio for d in a.layers] == [d.activation_ratio for d in t.layers]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import tinynet as tn
 from tinynet import fused, nn
+from tinynet.activations import ACTIVATIONS
 from tinynet.autograd import Function
 from tinynet.lessons import load_module
 
@@ -77,6 +78,47 @@ def reduce_inputs(draw):
 
 
 @st.composite
+def distinct_reduce_inputs(draw):
+    """reduce_inputs without ties, so the finite difference sees one arg-max (ties have their own test)."""
+    a, axis, keepdims = draw(reduce_inputs())
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    return rng.permutation(a.size).reshape(a.shape) * 0.1 + 0.01 * rng.standard_normal(a.shape), axis, keepdims
+
+
+@st.composite
+def index_inputs(draw):
+    """An array and a key of every kind numpy allows: int, slice, integer array (with repeats), mask."""
+    a = draw(unary_input())
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    kind = draw(st.sampled_from(["int", "slice", "ints", "mask", "tuple", "ellipsis"]))
+    n = a.shape[0]
+    if kind == "int":
+        key = int(rng.integers(-n, n))
+    elif kind == "slice":
+        key = slice(int(rng.integers(0, n)), None, int(rng.integers(1, 3)))
+    elif kind == "ints":
+        key = rng.integers(0, n, size=5)            # repeats: the gradient must add up
+    elif kind == "mask":
+        key = rng.random(a.shape) > 0.4
+    elif kind == "tuple" and a.ndim >= 2:
+        key = (rng.integers(0, n, size=3), rng.integers(0, a.shape[1], size=3))   # logits[np.arange(N), y]
+    else:
+        key = (Ellipsis, 0)
+    return a, key
+
+
+@st.composite
+def join_inputs(draw):
+    """Two arrays that agree on every axis but ``axis``."""
+    a = draw(unary_input())
+    axis = draw(st.integers(-a.ndim, a.ndim - 1))
+    shape = list(a.shape)
+    shape[axis] = draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    return a, away_from_zero(rng, tuple(shape)), axis
+
+
+@st.composite
 def logits_and_labels(draw):
     n, k = draw(st.integers(1, 5)), draw(st.integers(2, 5))
     rng = np.random.default_rng(draw(st.integers(0, 2**31)))
@@ -118,11 +160,22 @@ CASES = {
     "Transpose": (unary_input(), lambda a: check(lambda x: x.T * np.arange(1.0, 1 + x.size).reshape(x.T.shape), a)),
     "Exp": (unary_input(), lambda a: check(lambda x: x.exp(), a)),
     "Log": (unary_input(positive=True), lambda a: check(lambda x: x.log(), a)),
-    "ReLU": (unary_input(), lambda a: check(lambda x: x.relu(), a)),
-    "LeakyReLU": (unary_input(), lambda a: check(lambda x: x.leaky_relu(0.2), a)),
-    "Tanh": (unary_input(), lambda a: check(lambda x: x.tanh(), a)),
-    "Sigmoid": (unary_input(), lambda a: check(lambda x: x.sigmoid(), a)),
-    "Softsign": (unary_input(), lambda a: check(lambda x: x.softsign(), a)),
+    "Activate": (
+        unary_input().flatmap(lambda a: st.sampled_from(sorted(ACTIVATIONS)).map(lambda name: (a, name))),
+        lambda a, name: check(lambda x: x.activate(name, 0.2 if name == "leaky_relu" else None), a),
+    ),
+    "Sqrt": (unary_input(positive=True), lambda a: check(lambda x: x.sqrt(), a)),
+    "Abs": (unary_input(), lambda a: check(lambda x: x.abs(), a)),
+    "Clip": (unary_input(), lambda a: check(lambda x: x.clip(-0.95, 1.05), a)),   # no element within 0.05 of a bound
+    "Max": (distinct_reduce_inputs(), lambda a, axis, kd: check(lambda x: x.max(axis=axis, keepdims=kd), a)),
+    "Min": (distinct_reduce_inputs(), lambda a, axis, kd: check(lambda x: x.min(axis=axis, keepdims=kd), a)),
+    "Index": (index_inputs(), lambda a, key: check(lambda x: x[key], a)),
+    "Concatenate": (join_inputs(), lambda a, b, axis: check(lambda x, y: tn.concatenate([x, y, x], axis=axis), a, b)),
+    "Stack": (
+        unary_input().flatmap(lambda a: st.integers(-a.ndim - 1, a.ndim).map(lambda axis: (a, a[::-1] * 2, axis))),
+        lambda a, b, axis: check(lambda x, y: tn.stack([x, y], axis=axis), a, b),
+    ),
+    "Where": (binary_inputs(), lambda a, b: check(lambda x, y: tn.where(a > 0, x, y), a, b)),
     "LogSoftmax": (reduce_inputs(), lambda a, axis, kd: check(lambda x: x.log_softmax(axis=-1 if axis is None else axis), a)),
     "CrossEntropy": (logits_and_labels(), lambda z, y: check(lambda x: F.cross_entropy(x, y), z)),
     "BCEWithLogits": (
@@ -133,6 +186,31 @@ CASES = {
 }
 # Convolution, pooling and normalization: their cases sit in their own file.
 CASES.update(load_module(Path(__file__).with_name("gradcheck_cases_conv_norm.py"), "gradcheck_cases_conv_norm").CASES)
+
+
+#: Operations built from the ones above (no Function of their own), checked the same way.
+COMPOSITES = {
+    "var": (reduce_inputs(), lambda a, axis, kd: check(lambda x: x.var(axis=axis, keepdims=kd), a)),
+    "var_ddof1": (reduce_inputs().filter(lambda r: r[0].size > 1 and r[1] is None),
+                  lambda a, axis, kd: check(lambda x: x.var(ddof=1), a)),
+    "std": (reduce_inputs().filter(lambda r: (r[0].size if r[1] is None else r[0].shape[r[1]]) > 1),
+            lambda a, axis, kd: check(lambda x: x.std(axis=axis, keepdims=kd), a)),
+    "softmax": (reduce_inputs(), lambda a, axis, kd: check(lambda x: x.softmax(axis=-1 if axis is None else axis), a)),
+    "cross_entropy_by_hand": (logits_and_labels(),
+                              lambda z, y: check(lambda x: -x.log_softmax()[np.arange(len(y)), y].mean(), z)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSITES))
+def test_gradcheck_composite(name):
+    strategy, run = COMPOSITES[name]
+
+    @settings(max_examples=25, deadline=None)
+    @given(strategy)
+    def inner(args):
+        run(*args)
+
+    inner()
 
 
 def test_every_op_has_a_gradcheck_case():

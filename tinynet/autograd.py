@@ -26,7 +26,6 @@ import contextlib
 import numpy as np
 
 _grad_enabled = True
-_tensor_class = None  # set by tensor.py (the Tensor class), which imports this module first
 
 
 def grad_enabled():
@@ -58,7 +57,9 @@ class Context:
 
     @property
     def op_name(self):
-        return self.fn.__name__
+        """The op's name in messages and reprs: its class, or the ``label`` it set (an
+        activation names its row: ``ReLU`` rather than ``Activate``)."""
+        return self.__dict__.get("label") or self.fn.__name__
 
     def save(self, *arrays):
         self.saved = arrays
@@ -103,12 +104,17 @@ class Function:
         """Run ``forward`` on the inputs' arrays; record the op if a gradient is wanted.
 
         ``inputs`` are Tensors (or None for an absent optional input, e.g. no bias);
-        ``params`` are plain Python values passed to ``forward`` by keyword.
+        ``params`` are plain Python values passed to ``forward`` by keyword. The result
+        is made by the first tensor input's ``wrap_result``, so this module needs no import
+        of ``tensor.py``: the engine reads bottom-up, autograd below the Tensor.
         """
+        tensors = [t for t in inputs if t is not None]
+        if not tensors:
+            raise TypeError(f"{cls.__name__}.apply needs at least one tensor input")
         arrays = [None if t is None else t.data for t in inputs]
-        track = _grad_enabled and any(t is not None and t.requires_grad for t in inputs)
+        track = _grad_enabled and any(t.requires_grad for t in tensors)
         ctx = Context(cls, inputs if track else ())
-        out = _tensor_class(cls.forward(ctx, *arrays, **params))
+        out = tensors[0].wrap_result(cls.forward(ctx, *arrays, **params))
         if track:
             out.requires_grad = True
             out._ctx = ctx

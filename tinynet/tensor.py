@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import activations, ops, reductions, shaping
 from .autograd import Context, grad_enabled, no_grad  # noqa: F401  (re-exported)
 from .dtypes import as_array, get_default_dtype
 
@@ -99,7 +100,7 @@ class Tensor:
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(fn)
-        return _HookHandle(self._hooks, fn)
+        return HookHandle(self._hooks, fn)
 
     # --------------------------------------------------------------- backward
     def backward(self, grad=None, retain_graph=False):
@@ -190,47 +191,77 @@ class Tensor:
         post.reverse()
         return post
 
+    @staticmethod
+    def wrap_result(array):
+        """A plain Tensor around an operation's output array, as is (no dtype rule applied;
+        what ``Function.apply`` calls, also for a Parameter input)."""
+        out = Tensor.__new__(Tensor)
+        out.data, out.requires_grad, out.grad, out._ctx, out._hooks = np.asarray(array), False, None, None, None
+        return out
+
+    def __array__(self, dtype=None, copy=None):
+        """``np.asarray(tensor)`` is the tensor's array (no copy unless asked for)."""
+        if dtype is None and not copy:
+            return self.data
+        return np.array(self.data, dtype=dtype, copy=True)
+
     # -------------------------------------------------------------- operators
     def __add__(self, other):
-        return F.add(self, other)
+        return ops.Add.apply(self, as_tensor(other, self))
 
     def __radd__(self, other):
-        return F.add(other, self)
+        return ops.Add.apply(as_tensor(other, self), self)
 
     def __sub__(self, other):
-        return F.sub(self, other)
+        return ops.Sub.apply(self, as_tensor(other, self))
 
     def __rsub__(self, other):
-        return F.sub(other, self)
+        return ops.Sub.apply(as_tensor(other, self), self)
 
     def __mul__(self, other):
-        return F.mul(self, other)
+        return ops.Mul.apply(self, as_tensor(other, self))
 
     def __rmul__(self, other):
-        return F.mul(other, self)
+        return ops.Mul.apply(as_tensor(other, self), self)
 
     def __truediv__(self, other):
-        return F.div(self, other)
+        return ops.Div.apply(self, as_tensor(other, self))
 
     def __rtruediv__(self, other):
-        return F.div(other, self)
+        return ops.Div.apply(as_tensor(other, self), self)
 
     def __pow__(self, other):
-        return F.pow(self, other)
+        return ops.Pow.apply(self, as_tensor(other, self))
 
     def __rpow__(self, other):
-        return F.pow(other, self)
+        return ops.Pow.apply(as_tensor(other, self), self)
 
     def __matmul__(self, other):
-        return F.matmul(self, other)
+        return ops.MatMul.apply(self, as_tensor(other))
 
     def __rmatmul__(self, other):
-        return F.matmul(other, self)
+        return ops.MatMul.apply(as_tensor(other), self)
 
     def __neg__(self):
-        return F.neg(self)
+        return ops.Neg.apply(self)
 
-    # Comparisons answer with plain boolean arrays: they have no gradient.
+    def __abs__(self):
+        return ops.Abs.apply(self)
+
+    def __getitem__(self, key):
+        """``t[key]``: ints, slices, None, ..., integer arrays, boolean masks (numpy's rules);
+        the gradient scatters back and adds up where an index repeats."""
+        return shaping.Index.apply(self, key=_raw_key(key))
+
+    # Comparisons are elementwise and answer with plain numpy boolean arrays: they have no
+    # gradient. Defining == removes Python's default hash, so it is put back: tensors are
+    # graph nodes, hashed (and found in sets and dicts) by identity, never by value.
+    def __eq__(self, other):
+        return self.data == _raw(other)
+
+    def __ne__(self, other):
+        return self.data != _raw(other)
+
     def __lt__(self, other):
         return self.data < _raw(other)
 
@@ -243,55 +274,103 @@ class Tensor:
     def __ge__(self, other):
         return self.data >= _raw(other)
 
-    __hash__ = object.__hash__  # tensors are graph nodes, hashed by identity
+    __hash__ = object.__hash__
 
     # ---------------------------------------------------------------- methods
     def sum(self, axis=None, keepdims=False):
-        return F.sum(self, axis, keepdims)
+        return reductions.Sum.apply(self, axis=_axis(axis), keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return F.mean(self, axis, keepdims)
+        return reductions.Mean.apply(self, axis=_axis(axis), keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        """Largest element over ``axis``; the gradient goes to the first arg-max (see ``Max``)."""
+        return reductions.Max.apply(self, axis=_axis(axis), keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        """Smallest element over ``axis``; the gradient goes to the first arg-min."""
+        return reductions.Min.apply(self, axis=_axis(axis), keepdims=keepdims)
+
+    def argmax(self, axis=None):
+        """Index of the largest element (a numpy integer array, no gradient)."""
+        return np.argmax(self.data, axis=axis)
+
+    def argmin(self, axis=None):
+        return np.argmin(self.data, axis=axis)
+
+    def var(self, axis=None, keepdims=False, ddof=0):
+        """Variance over ``axis``, Σ(a − mean)² / (n − ddof): numpy's default ddof=0
+        (PyTorch's ``var`` defaults to the unbiased ddof=1; pass ``ddof=1`` for it)."""
+        axis = _axis(axis)
+        centred = self - self.mean(axis=axis, keepdims=True)
+        n = self.size if axis is None else int(np.prod([self.shape[i] for i in np.atleast_1d(axis)]))
+        return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(n - ddof, 1)
+
+    def std(self, axis=None, keepdims=False, ddof=0):
+        """sqrt(var): numpy's ddof=0 by default, as ``var``."""
+        return self.var(axis, keepdims, ddof).sqrt()
 
     def reshape(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        return F.reshape(self, shape)
+        return shaping.Reshape.apply(self, shape=tuple(shape))
 
     def transpose(self, *axes):
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        return F.transpose(self, axes or None)
+        return shaping.Transpose.apply(self, axes=tuple(axes) if axes else None)
 
     @property
     def T(self):
-        return F.transpose(self, None)
+        return shaping.Transpose.apply(self, axes=None)
 
     def exp(self):
-        return F.exp(self)
+        return ops.Exp.apply(self)
 
     def log(self):
-        return F.log(self)
+        return ops.Log.apply(self)
+
+    def sqrt(self):
+        return ops.Sqrt.apply(self)
+
+    def abs(self):
+        return ops.Abs.apply(self)
+
+    def clip(self, low=None, high=None):
+        """Values limited to [low, high]; gradient 1 inside (bounds included), 0 outside."""
+        return ops.Clip.apply(self, low=low, high=high)
+
+    def activate(self, name, param=None):
+        """The activation ``name`` of the table in ``activations.py`` (param: its parameter)."""
+        spec = activations.lookup(name)
+        return activations.Activate.apply(self, name=spec.name, param=float(spec.param if param is None else param))
 
     def relu(self):
-        return F.relu(self)
+        return self.activate("relu")
 
     def leaky_relu(self, negative_slope=0.01):
-        return F.leaky_relu(self, negative_slope)
+        return self.activate("leaky_relu", negative_slope)
 
     def tanh(self):
-        return F.tanh(self)
+        return self.activate("tanh")
 
     def sigmoid(self):
-        return F.sigmoid(self)
+        return self.activate("sigmoid")
 
     def softsign(self):
-        return F.softsign(self)
+        return self.activate("softsign")
 
     def log_softmax(self, axis=-1):
-        return F.log_softmax(self, axis)
+        return reductions.LogSoftmax.apply(self, axis=axis)
+
+    def softmax(self, axis=-1):
+        """exp(log_softmax): probabilities along ``axis``, differentiable through both ops."""
+        return self.log_softmax(axis).exp()
 
 
-class _HookHandle:
+class HookHandle:
+    """What ``register_hook`` and ``register_forward_hook`` return: ``remove()`` unregisters."""
+
     def __init__(self, hooks, fn):
         self._hooks, self._fn = hooks, fn
 
@@ -304,12 +383,30 @@ def _raw(x):
     return x.data if isinstance(x, Tensor) else x
 
 
+def _raw_key(key):
+    """An index with any Tensors in it replaced by their arrays (indices carry no gradient)."""
+    if isinstance(key, tuple):
+        return tuple(_raw(k) for k in key)
+    return _raw(key)
+
+
+def _axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def as_tensor(x, like=None):
+    """``x`` if it is a Tensor, else a new Tensor of it (no gradient).
+
+    A Python number next to a tensor ``like`` takes ``like``'s dtype, so ``t * 2`` keeps a
+    float64 tensor float64 and a float32 one float32.
+    """
+    if isinstance(x, Tensor):
+        return x
+    if like is not None and isinstance(x, (int, float, bool, np.integer)):
+        return Tensor(np.asarray(x, dtype=like.dtype))
+    return Tensor(x)
+
+
 def tensor(data, requires_grad=False, dtype=None):
     """Create a Tensor (``tn.tensor([1, 2])`` mirrors ``torch.tensor``)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
-
-
-from . import autograd as _autograd  # noqa: E402
-from . import functional as F  # noqa: E402  (functional builds on Tensor)
-
-_autograd._tensor_class = Tensor

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import float_dtype
+
 
 def prepare_images(x, flatten=True, dtype=np.float32):
     """uint8 images (N, H, W) -> ``dtype`` values ``x / 255`` in [0, 1], flattened to (N, H*W).
@@ -23,7 +25,7 @@ def prepare_images(x, flatten=True, dtype=np.float32):
         )
     if x.ndim < 2:
         raise ValueError(f"prepare_images expects a batch of images (N, H, W), got shape {x.shape}.")
-    out = x.astype(dtype)
+    out = x.astype(float_dtype(dtype, "prepare_images"))
     out /= 255
     return out.reshape(len(x), -1) if flatten else out
 
@@ -40,7 +42,7 @@ def one_hot(y, num_classes=None, dtype=np.float32):
         num_classes = int(y.max()) + 1 if len(y) else 0
     if len(y) and (y.min() < 0 or y.max() >= num_classes):
         raise ValueError(f"one_hot: labels must be in 0..{num_classes - 1}, found {y.min()}..{y.max()}.")
-    out = np.zeros((len(y), num_classes), dtype=dtype)
+    out = np.zeros((len(y), num_classes), dtype=float_dtype(dtype, "one_hot"))
     out[np.arange(len(y)), y] = 1
     return out
 

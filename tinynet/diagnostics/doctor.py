@@ -5,7 +5,9 @@ each Dense layer against the failure modes the lessons demonstrate:
 
 - vanishing:   the layer's activation std has fallen below VANISH (0.1) x the input's std,
                or its back-propagated gradient std dL/dz below VANISH x the output layer's;
-- exploding:   either ratio is above EXPLODE (10);
+- exploding:   either ratio is above EXPLODE (10), or a statistic is inf/nan: then the
+               layer is "exploding (overflowed to inf/nan at layer k)" (``rules.py``, the
+               rule the lab's verdicts share);
 - saturated:   more than SATURATED (30 %) of tanh/sigmoid/softsign outputs on the flat tails;
 - dead:        more than DEAD (50 %) of ReLU units zero on the whole batch;
 - symmetric:   all units of a layer with more than one unit identical (1 distinct unit).
@@ -22,26 +24,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..activations import ACTIVATIONS
 from .hooks import LayerStats, layer_statistics
+from .rules import EXPLODE, VANISH, first_overflow, is_overflow, overflow_label, ratio, scale_problem  # noqa: F401
 
-VANISH, EXPLODE, SATURATED, DEAD = 0.1, 10.0, 0.3, 0.5
+SATURATED, DEAD = 0.3, 0.5
 
-RECOMMENDATION = {
-    "relu": ("he_normal", "ReLU zeroes half of its inputs, halving the variance at every layer, "
-                          "so the weights need Var(W) = 2/fan_in to keep it constant (He et al. 2015)."),
-    "leaky_relu": ("he_normal", "a leaky ReLU still discards most of the negative half, so it needs "
-                                "He's Var(W) = 2/((1+a^2) fan_in), about 2/fan_in (He et al. 2015)."),
-    "tanh": ("glorot_uniform", "tanh is linear with slope 1 around 0, so Var(W) = 2/(fan_in+fan_out) "
-                               "keeps both activations and gradients at constant variance "
-                               "(Glorot & Bengio 2010)."),
-    "softsign": ("glorot_uniform", "softsign behaves like tanh around 0, so Glorot's "
-                                   "Var(W) = 2/(fan_in+fan_out) balances forward and backward variance."),
-    "sigmoid": ("glorot_uniform", "sigmoid is not centred and has slope 1/4 at 0; Glorot's "
-                                  "Var(W) = 2/(fan_in+fan_out) is the standard choice, but tanh or ReLU "
-                                  "hidden layers train more easily (Glorot & Bengio 2010)."),
-    "linear": ("glorot_uniform", "a linear layer preserves variance with Var(W) = 1/fan_in (LeCun) or "
-                                 "2/(fan_in+fan_out) (Glorot), which also balances the backward pass."),
-}
+__all__ = ["doctor", "DoctorReport", "LayerDiagnosis", "VANISH", "EXPLODE", "SATURATED", "DEAD"]
 
 
 @dataclass
@@ -101,26 +90,54 @@ class DoctorReport:
 
 
 def doctor(model, x, y=None, loss_fn="cross_entropy"):
-    """Diagnose ``model`` on the batch ``x`` (labels ``y`` optional): a :class:`DoctorReport`."""
+    """Diagnose ``model`` on the batch ``x`` (an array or a Tensor; labels ``y`` optional):
+    a :class:`DoctorReport`.
+
+    A layer whose statistics are inf or nan has overflowed: it is reported as
+    ``"exploding (overflowed to inf/nan at layer k)"``, k the layer where the overflow began
+    (the first in the forward pass, or, when only gradients overflowed, the first the
+    backward pass reached). The rule is ``rules.scale_problem``, which the lab's verdicts use.
+    """
     x = np.asarray(x)
-    stats = layer_statistics(model, x, y=y, loss_fn=loss_fn)
+    if x.size and not np.all(np.isfinite(x)):
+        raise ValueError("doctor: the input batch contains inf or nan; check the data first "
+                         "(np.isfinite(x).all() should be True)")
+    with np.errstate(over="ignore", invalid="ignore"):   # an overflow is reported, not warned about
+        stats = layer_statistics(model, x, y=y, loss_fn=loss_fn)
     input_std = float(np.std(x, dtype=np.float64)) or 1.0
-    out_grad = stats[-1].grad_z_std
+    overflowed, start = _overflow(stats)
+    # After an overflow the backward pass carries nan, and ReLU' (nan > 0 is False) turns
+    # it into exact zeros below: no gradient ratio means anything then, so none is taken.
+    out_grad = None if overflowed else stats[-1].grad_z_std
     layers = []
     for s in stats:
-        act_ratio = s.act_std / input_std
-        grad_ratio = None if (s.grad_z_std is None or not out_grad) else s.grad_z_std / out_grad
+        act_ratio = ratio(s.act_std, input_std)
+        grad_ratio = None if (s.grad_z_std is None or not out_grad) else ratio(s.grad_z_std, out_grad)
         problems = []
-        if act_ratio < VANISH or (grad_ratio is not None and grad_ratio < VANISH):
-            problems.append("vanishing")
-        if act_ratio > EXPLODE or (grad_ratio is not None and grad_ratio > EXPLODE):
-            problems.append("exploding")
+        if s.index in overflowed:
+            problems.append(overflow_label(start))
+        else:
+            found = {scale_problem(s.act_std, input_std)}
+            if out_grad:
+                found.add(scale_problem(s.grad_z_std, out_grad))
+            problems += [p for p in ("vanishing", "exploding") if p in found]
         if s.saturation is not None and s.saturation > SATURATED:
             problems.append("saturated")
         if s.dead_fraction is not None and s.dead_fraction > DEAD:
             problems.append("dead")
         if s.fan_out > 1 and s.distinct_units == 1:
             problems.append("symmetric")
-        scheme, reason = RECOMMENDATION.get(s.activation, RECOMMENDATION["linear"])
-        layers.append(LayerDiagnosis(s, act_ratio, grad_ratio, problems, scheme, reason))
+        spec = ACTIVATIONS.get(s.activation, ACTIVATIONS["linear"])
+        layers.append(LayerDiagnosis(s, act_ratio, grad_ratio, problems, spec.recommended, spec.reason))
     return DoctorReport(layers, input_std)
+
+
+def _overflow(stats):
+    """The layers with an inf/nan statistic, and the layer where the overflow began."""
+    forward = [s.act_std if is_overflow(s.act_std) else s.preact_std for s in stats]
+    backward = [s.grad_z_std if is_overflow(s.grad_z_std) else s.grad_w_std for s in stats]
+    bad = {s.index for s, f, b in zip(stats, forward, backward) if is_overflow(f) or is_overflow(b)}
+    start = first_overflow(forward)
+    if start is None and bad:
+        start = max(bad)            # the backward pass runs from the last layer down
+    return bad, start

@@ -18,10 +18,12 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from ..activations import ACTIVATIONS
+from ..dense_layers import dense_layers
 from ..losses import cross_entropy
 from ..tensor import Tensor
 from ..train import LOSSES
-from .measures import dead_fraction, distinct_units, rms, saturation_fraction, sgd_update_ratio, update_ratio
+from .measures import dead_fraction, distinct_units, rms, sgd_update_ratio, update_ratio
 
 
 @dataclass
@@ -58,13 +60,14 @@ class LayerStats:
         return d
 
 
-def dense_layers(model):
-    """The layers of ``model`` that own a kernel, in forward order (duck-typed)."""
-    if hasattr(model, "dense_layers"):
-        return list(model.dense_layers())
-    if hasattr(model, "modules"):
-        return [m for m in model.modules() if hasattr(m, "kernel")]
-    raise TypeError(f"expected a tinynet model with Dense layers, got {type(model).__name__}")
+def layer_activation(layer):
+    """(table row name, parameter) of a Dense layer's activation, read from the layer the
+    same way whether it was built with a name, a class or an instance; ("custom", None) for
+    an activation function outside the table."""
+    name = getattr(layer, "activation_name", "linear")
+    if name is None:
+        return "custom", None
+    return name, getattr(layer, "activation_param", ACTIVATIONS[name].param)
 
 
 def layer_statistics(model, x, y=None, loss_fn=cross_entropy, lr=None, samples=0, seed=0):
@@ -96,7 +99,7 @@ def layer_statistics(model, x, y=None, loss_fn=cross_entropy, lr=None, samples=0
         handles.append(layer.register_forward_hook(make_hook(i)))
     rng = np.random.default_rng(seed)
     try:
-        out = model(x if isinstance(x, Tensor) else Tensor(np.asarray(x)))
+        out = model(x if isinstance(x, Tensor) else Tensor(np.asarray(x)))  # an array or a Tensor
         if out.requires_grad:
             if y is not None:
                 loss_fn(out, np.asarray(y)).backward()
@@ -114,7 +117,8 @@ def layer_statistics(model, x, y=None, loss_fn=cross_entropy, lr=None, samples=0
 
 def _summarize(i, layer, za, grad_z, lr, samples, rng):
     z, a = za
-    name = getattr(layer, "activation_name", None) or "linear"
+    name = layer_activation(layer)[0]
+    spec = ACTIVATIONS.get(name)
     kernel = layer.kernel.data
     dw = layer.kernel.grad
     kept = None
@@ -131,8 +135,8 @@ def _summarize(i, layer, za, grad_z, lr, samples, rng):
         preact_std=float(np.std(z, dtype=np.float64)),
         act_mean=float(np.mean(a, dtype=np.float64)),
         act_std=float(np.std(a, dtype=np.float64)),
-        saturation=saturation_fraction(a, name),
-        dead_fraction=dead_fraction(z) if name in ("relu", "leaky_relu") else None,
+        saturation=None if spec is None else spec.saturation(a),
+        dead_fraction=dead_fraction(z) if spec is not None and spec.can_die else None,
         grad_z_std=None if grad_z is None else float(np.std(grad_z, dtype=np.float64)),
         grad_w_std=None if dw is None else float(np.std(dw, dtype=np.float64)),
         grad_w_max=None if dw is None else float(np.max(np.abs(dw))),
@@ -151,4 +155,4 @@ def measure_update_ratios(model, step):
     return [update_ratio(b, layer.kernel.data) for b, layer in zip(before, layers)]
 
 
-__all__ = ["LayerStats", "dense_layers", "layer_statistics", "measure_update_ratios", "rms"]
+__all__ = ["LayerStats", "dense_layers", "layer_activation", "layer_statistics", "measure_update_ratios", "rms"]

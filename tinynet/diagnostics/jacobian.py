@@ -20,44 +20,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .hooks import dense_layers
+from ..activations import ACTIVATIONS
+from .hooks import dense_layers, layer_activation
 
 
-def _derivative(layer, z):
-    """f'(z) for the layer's activation (by name), elementwise, float64."""
-    name = getattr(layer, "activation_name", None) or "linear"
-    if name == "relu":
-        return (z > 0).astype(np.float64)
-    if name == "leaky_relu":
-        slope = getattr(getattr(layer, "activation", None), "negative_slope", 0.01)
-        return np.where(z > 0, 1.0, slope)
-    if name == "tanh":
-        return 1.0 - np.tanh(z) ** 2
-    if name == "sigmoid":
-        s = 1.0 / (1.0 + np.exp(-z))
-        return s * (1.0 - s)
-    if name == "softsign":
-        return 1.0 / (1.0 + np.abs(z)) ** 2
-    if name == "linear":
-        return np.ones_like(z)
-    raise ValueError(f"jacobian: no derivative known for activation {name!r}; "
-                     "expected one of relu, leaky_relu, tanh, sigmoid, softsign, linear")
-
-
-def _activate(layer, z):
-    name = getattr(layer, "activation_name", None) or "linear"
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    if name == "leaky_relu":
-        slope = getattr(getattr(layer, "activation", None), "negative_slope", 0.01)
-        return np.where(z > 0, z, slope * z)
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-z))
-    if name == "softsign":
-        return z / (1.0 + np.abs(z))
-    return z
+def _row(layer):
+    """The layer's row of the activation table and its parameter (name, class or instance alike)."""
+    name, param = layer_activation(layer)
+    if name not in ACTIVATIONS:
+        raise ValueError(f"jacobian: no derivative known for the activation of "
+                         f"{getattr(layer, 'describe', lambda: 'a layer')()} (a custom function); "
+                         f"use one of {', '.join(ACTIVATIONS)} (by name, class or instance)")
+    return ACTIVATIONS[name], param
 
 
 def layer_jacobians(model, x, points=8):
@@ -78,9 +52,10 @@ def layer_jacobians(model, x, points=8):
             raise ValueError(f"layer_jacobians: {getattr(layer, 'describe', lambda: 'a layer')()} "
                              f"expects {w.shape[0]} inputs but receives {a.shape[1]}; the model "
                              "must be a plain chain of Dense layers")
+        spec, param = _row(layer)
         z = a @ w + b
-        out.append(_derivative(layer, z)[:, :, None] * w.T[None, :, :])
-        a = _activate(layer, z)
+        a = spec.forward(z, param)
+        out.append(spec.derivative(z, a, param)[:, :, None] * w.T[None, :, :])
     return out
 
 

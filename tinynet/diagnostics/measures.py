@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-#: |a| above this counts as saturated for tanh and softsign; for sigmoid, a < 1 - SAT or a > SAT.
-SATURATION_LEVEL = 0.97
+from ..activations import SATURATION_LEVEL, lookup  # noqa: F401  (SATURATION_LEVEL re-exported)
+
 
 #: the tolerance below which two units' incoming weights count as equal (float64 training).
 SYMMETRY_TOL = 1e-9
@@ -59,15 +59,10 @@ def dead_fraction(z):
 
 
 def saturation_fraction(a, activation):
-    """Fraction of outputs ``a`` on the flat tails of a squashing ``activation``:
-    tanh/softsign |a| > 0.97, sigmoid a < 0.03 or a > 0.97. ``None`` for activations that
-    do not saturate (relu, leaky_relu, linear)."""
-    a = np.asarray(a)
-    if activation in ("tanh", "softsign"):
-        return float(np.mean(np.abs(a) > SATURATION_LEVEL))
-    if activation == "sigmoid":
-        return float(np.mean((a < 1 - SATURATION_LEVEL) | (a > SATURATION_LEVEL)))
-    return None
+    """Fraction of outputs ``a`` on the flat tails of a squashing ``activation`` (the table's
+    rule: tanh/softsign |a| > 0.97, sigmoid a < 0.03 or a > 0.97). ``None`` for activations
+    that do not saturate (relu, leaky_relu, linear)."""
+    return lookup(activation).saturation(np.asarray(a))
 
 
 def rms(x):

@@ -21,26 +21,14 @@ import numbers
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
+from ..dtypes import float_dtype
 from ..kernels import random as tr
 
 __all__ = ["Initializer", "resolve_dtype", "check_number"]
 
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-
-
 def resolve_dtype(dtype, who):
-    """``None`` -> the default float dtype; float32/float64 as given; anything else an error."""
-    if dtype is None:
-        return np.dtype(get_default_dtype())
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt not in _FLOATS:
-        raise TypeError(f"{who}: dtype must be float32 or float64 (or None for the default); "
-                        f"got {dtype!r}. Initialize in a float dtype and cast afterwards.")
-    return dt
+    """``None`` -> the default float dtype; float32/float64 as given; anything else a TypeError."""
+    return float_dtype(dtype, who, allow_none=True)
 
 
 def check_number(value, name, who, minimum=None, strict=False):

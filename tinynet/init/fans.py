@@ -18,33 +18,9 @@ PyTorch stores a Linear weight as ``(out, in)`` and a convolution as
 import math
 import operator
 
+from ..shapes import check_shape
+
 __all__ = ["compute_fans", "check_shape"]
-
-
-def check_shape(shape, who="compute_fans", allow_zero=False):
-    """``shape`` as a tuple of non-negative ints, or a clear error.
-
-    ``allow_zero=False`` also rejects empty arrays (a dimension of 0): there is no fan to
-    scale by, and an initializer asked for such a shape is almost always a wiring mistake.
-    """
-    if isinstance(shape, (str, bytes)) or shape is None:
-        raise TypeError(f"{who}: expected a shape such as (784, 256) (a tuple of ints); "
-                        f"got {shape!r}.")
-    try:
-        dims = (operator.index(shape),)
-    except TypeError:
-        try:
-            dims = tuple(operator.index(d) for d in shape)
-        except TypeError:
-            raise TypeError(f"{who}: expected a shape such as (784, 256) (a tuple of ints); "
-                            f"got {shape!r}. Every dimension must be an integer.") from None
-    if any(d < 0 for d in dims):
-        raise ValueError(f"{who}: dimensions must be >= 0; got shape {shape!r}.")
-    if not allow_zero and any(d == 0 for d in dims):
-        raise ValueError(f"{who}: shape {shape!r} is empty (it has a dimension of 0), so it "
-                         f"has no fan to scale by. Give every dimension a size >= 1, "
-                         f"e.g. (784, 256).")
-    return dims
 
 
 def _resolve_axis(axis, rank, label):
@@ -71,7 +47,7 @@ def compute_fans(shape, in_axis=None, out_axis=None):
     Rank 0 gives (1, 1) and rank 1 gives (n, n), as in Keras. ``in_axis`` / ``out_axis``
     (default -2 / -1) name the input and output axes; every other axis is receptive field.
     """
-    dims = check_shape(shape)
+    dims = check_shape(shape, "compute_fans", allow_zero=False)
     rank = len(dims)
     if rank < 2:
         if in_axis is not None or out_axis is not None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..dense_layers import dense_layers
 from .orthogonal import Orthogonal
 
 __all__ = ["lsuv", "LSUVLayerReport"]
@@ -40,10 +41,7 @@ class LSUVLayerReport:
 
 
 def _dense_layers(model):
-    if not hasattr(model, "modules"):
-        raise TypeError(f"lsuv: expected a model with modules() (e.g. nn.Sequential); got "
-                        f"{type(model).__name__}.")
-    layers = [m for m in model.modules() if hasattr(m, "kernel")]
+    layers = dense_layers(model, "lsuv")
     if not layers:
         raise ValueError("lsuv: the model has no layers with a kernel (Dense layers); "
                          "there is nothing to initialize.")

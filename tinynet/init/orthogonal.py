@@ -55,7 +55,7 @@ class Orthogonal(Initializer):
         self.gain = check_number(gain, "gain", "Orthogonal")
 
     def _sample(self, shape, dtype):
-        dims = check_shape(shape, "Orthogonal")
+        dims = check_shape(shape, "Orthogonal", allow_zero=False)
         if len(dims) < 2:
             raise ValueError(f"Orthogonal: needs a shape of rank >= 2 (a matrix, or a kernel "
                              f"flattened to one); got {shape!r} of rank {len(dims)}. For a bias "

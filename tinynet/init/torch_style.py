@@ -33,7 +33,7 @@ __all__ = ["XavierUniform", "XavierNormal", "KaimingUniform", "KaimingNormal",
 
 
 def _torch_fans(shape, who):
-    dims = check_shape(shape, who)
+    dims = check_shape(shape, who, allow_zero=False)
     if len(dims) < 2:
         raise ValueError(f"{who}: fan_in and fan_out need a shape of rank >= 2, as in PyTorch; "
                          f"got {shape!r}. For a bias use init.Zeros() or a Keras-style scheme.")

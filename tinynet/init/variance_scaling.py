@@ -73,7 +73,7 @@ class VarianceScaling(Initializer):
         return math.sqrt(3.0 * self.scale / self.fan(shape))
 
     def _sample(self, shape, dtype):
-        dims = check_shape(shape, type(self).__name__)
+        dims = check_shape(shape, type(self).__name__, allow_zero=False)
         std = self.std(dims)
         g = self._generator()
         if self.distribution == "uniform":

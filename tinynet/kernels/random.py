@@ -30,11 +30,12 @@ import operator
 
 import numpy as np
 
+from ..dtypes import FLOAT_DTYPES as _FLOAT_DTYPES
+from ..dtypes import float_dtype
+from ..shapes import check_shape
 from . import samplers as _kernels
 from .normal_cdf import norm_cdf
 from .philox import MASK64, round_keys
-
-_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 # --------------------------------------------------------------------------- argument checks
@@ -52,29 +53,11 @@ def _check_word(name, value):
 
 
 def _check_dtype(dtype):
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt not in _FLOAT_DTYPES:
-        raise TypeError(f"dtype must be float32 or float64; got {dtype!r}. "
-                        f"Sample in float32 or float64 and cast the result if you need another type.")
-    return dt
+    return float_dtype(dtype, "sampler")
 
 
 def _check_shape(shape):
-    """An int or a tuple of ints, all >= 0 -> a tuple."""
-    try:
-        dims = (operator.index(shape),)
-    except TypeError:
-        try:
-            dims = tuple(operator.index(d) for d in shape)
-        except TypeError:
-            raise TypeError(f"shape must be an int or a tuple of ints; got {shape!r}") from None
-    if any(d < 0 for d in dims):
-        raise ValueError(f"shape entries must be >= 0; got {shape!r}. "
-                         f"A size of 0 gives an empty array; negative sizes have no meaning.")
-    return dims
+    return check_shape(shape, "sampler", allow_zero=True)
 
 
 def _check_out(out):

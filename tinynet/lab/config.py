@@ -13,13 +13,16 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from ..activations import ACTIVATIONS as _TABLE
+from ..dtypes import DtypeError, float_dtype
 from .errors import LabError
 from .schemes import DEFAULT_SCHEMES, parse_schemes
 
 SYNTHETIC = ("spirals", "circles", "moons", "blobs", "xor")
 IMAGES = ("fashion-mnist", "mnist")
 DATASETS = SYNTHETIC + IMAGES
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
+#: every nonlinear row of the activation table (tinynet/activations.py)
+ACTIVATIONS = tuple(name for name in _TABLE if name != "linear")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
 
 
@@ -65,8 +68,10 @@ class CompareConfig:
             raise LabError(f"--threshold must be a positive loss value, got {self.threshold!r}")
         if self.dtype is None:
             self.dtype = "float64" if self.synthetic else "float32"
-        if self.dtype not in ("float32", "float64"):
-            raise LabError(f"--dtype must be float32 or float64, got {self.dtype!r}")
+        try:
+            self.dtype = float_dtype(self.dtype, "--dtype").name
+        except DtypeError as err:
+            raise LabError(str(err)) from None
         if self.steps is None and self.epochs is None:
             if self.synthetic:
                 self.steps = 200

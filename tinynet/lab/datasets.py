@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import data
+from ..dtypes import float_dtype
 from .errors import LabError
 
 #: sizes of the synthetic sets: big enough to measure, small enough for full-batch steps
@@ -67,15 +68,18 @@ def _images(name):
 
 
 def load(name, dtype=np.float64, seed=0):
-    """The standardized data set ``name`` as a :class:`Dataset` in ``dtype``."""
+    """The standardized data set ``name`` as a :class:`Dataset` in ``dtype`` (float32 or float64).
+
+    Both kinds go through ``data.standardize`` (statistics of the training split): synthetic
+    sets per feature; images as one feature, i.e. one mean and one std over all pixels.
+    """
+    dtype = float_dtype(dtype, "lab.datasets.load")
     if name in ("fashion-mnist", "mnist"):
         x_tr, y_tr, x_te, y_te = _images(name)
-        mean, std = float(x_tr.mean()), float(x_tr.std()) or 1.0
-        x_tr, x_te = (x_tr - mean) / std, (x_te - mean) / std
+        flat_tr, flat_te = data.standardize(x_tr.reshape(-1, 1), x_te.reshape(-1, 1))
+        x_tr, x_te = flat_tr.reshape(x_tr.shape), flat_te.reshape(x_te.shape)
     else:
         x_tr, y_tr, x_te, y_te = _synthetic(name, seed)
-        mean, std = x_tr.mean(axis=0), x_tr.std(axis=0)
-        std[std == 0] = 1.0
-        x_tr, x_te = (x_tr - mean) / std, (x_te - mean) / std
+        x_tr, x_te = data.standardize(x_tr, x_te)
     classes = int(max(y_tr.max(), y_te.max())) + 1
     return Dataset(name, x_tr.astype(dtype), y_tr, x_te.astype(dtype), y_te, classes)

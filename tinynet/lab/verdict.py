@@ -10,9 +10,11 @@ The rules, tried in this order (the first that applies wins):
 2. **symmetric**  -- after training, every hidden layer (of width > 1) still has exactly 1
                      distinct unit (kernel columns equal within 1e-9): the units got equal
                      gradients at every step, so the network is as wide as one unit.
-3. **explodes**   -- the loss became NaN/inf during training, or at initialization the
-                     pre-activation std grew more than 10x from the first to the last hidden
-                     layer, or more than 30 % of the tanh/sigmoid outputs were saturated
+3. **explodes**   -- the loss became NaN/inf during training, or at initialization a
+                     layer's statistics overflowed to inf/nan, or the pre-activation std grew
+                     more than 10x from the first to the last hidden layer (the rule doctor
+                     uses: ``diagnostics.rules.scale_problem``), or more than 30 % of the
+                     tanh/sigmoid outputs were saturated
                      (|tanh| > 0.97; sigmoid < 0.03 or > 0.97): too large weights.
 4. **vanishes**   -- at initialization the activation std of the last hidden layer is below
                      0.1x the first's, or the gradient std dL/dz of the first hidden layer is
@@ -26,21 +28,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-GROWTH, SATURATED = 10.0, 0.3
+from ..diagnostics.rules import first_overflow, is_overflow, overflow_label, ratio, scale_problem
+
+SATURATED = 0.3
 VERDICTS = ("stalls", "symmetric", "explodes", "vanishes", "converges")
 
 
-def _ratio(a, b):
-    if a is None or b is None:
-        return None
-    if b == 0:
-        return float("inf") if a > 0 else 1.0
-    return a / b
-
-
 def verdict(m):
-    """The verdict for one run's measurement dict (see :class:`tinynet.lab.run.RunResult`);
-    returns (word, reason)."""
+    """The verdict for one run's measurement dict (what ``lab.run.run_one`` returns: its
+    ``init_layers`` are ``LayerStats.as_dict()`` rows); returns (word, reason)."""
     hidden = m["init_layers"][:-1] or m["init_layers"]
     grads = [layer["grad_w_max"] for layer in hidden]
     if grads and all(g == 0 for g in grads):
@@ -50,21 +46,31 @@ def verdict(m):
         return "symmetric", "every hidden layer still has 1 distinct unit after training"
     if m["diverged"]:
         return "explodes", f"the loss became non-finite at step {len(m['loss_curve']) - 1}"
-    growth = _ratio(hidden[-1]["preact_std"], hidden[0]["preact_std"])
-    if growth is not None and growth > GROWTH:
-        return "explodes", f"pre-activation std grows {growth:.3g}x from first to last hidden layer"
+    layers = m["init_layers"]
+    overflow = first_overflow([_worst(layer) for layer in layers])
+    if overflow is not None:
+        return "explodes", f"at initialization: {overflow_label(overflow)}"
+    first, last = hidden[0]["preact_std"], hidden[-1]["preact_std"]
+    if scale_problem(last, first) == "exploding":
+        return "explodes", f"pre-activation std grows {ratio(last, first):.3g}x from first to last hidden layer"
     saturation = [layer["saturation"] for layer in hidden if layer["saturation"] is not None]
     if saturation and sum(saturation) / len(saturation) > SATURATED:
         return "explodes", f"{100 * sum(saturation) / len(saturation):.0f}% of hidden outputs saturated"
-    shrink = _ratio(hidden[-1]["act_std"], hidden[0]["act_std"])
-    if shrink is not None and shrink < 1 / GROWTH:
-        return "vanishes", f"activation std shrinks to {shrink:.2g}x from first to last hidden layer"
-    back = _ratio(hidden[0]["grad_z_std"], hidden[-1]["grad_z_std"])
-    if back is not None and back < 1 / GROWTH:
-        return "vanishes", f"gradient std shrinks to {back:.2g}x from last to first hidden layer"
+    first, last = hidden[0]["act_std"], hidden[-1]["act_std"]
+    if scale_problem(last, first) == "vanishing":
+        return "vanishes", f"activation std shrinks to {ratio(last, first):.2g}x from first to last hidden layer"
+    first, last = hidden[0]["grad_z_std"], hidden[-1]["grad_z_std"]
+    if scale_problem(first, last) == "vanishing":
+        return "vanishes", f"gradient std shrinks to {ratio(first, last):.2g}x from last to first hidden layer"
     if m["steps_to_threshold"] is not None:
         return "converges", f"loss reached {m['threshold']:.3g} at step {m['steps_to_threshold']}"
     return "stalls", f"loss never reached {m['threshold']:.3g}"
+
+
+def _worst(layer):
+    """A layer's first inf/nan statistic, if any (else its pre-activation std)."""
+    values = [layer.get(key) for key in ("preact_std", "act_std", "grad_z_std", "grad_w_std")]
+    return next((v for v in values if is_overflow(v)), layer["preact_std"])
 
 
 def majority(words):

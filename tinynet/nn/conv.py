@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import init
 from ..conv_ops import conv2d, output_size, resolve_padding, _two
-from ..dtypes import get_default_dtype
+from ..dtypes import float_dtype, get_default_dtype
 from .dense import _Handle
 from .layers import get_activation
 from .module import Module, Parameter
@@ -41,7 +41,7 @@ class Conv2D(Module):
         self.stride = _two(stride, "Conv2D: stride")
         resolve_padding(padding, 1, 1, 1, 1, 1, 1)             # fail now on a bad spec
         self.padding = padding
-        self.dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.dtype = float_dtype(dtype, "Conv2D", allow_none=True)
         self.name = name
         self.activation_name = activation if isinstance(activation, str) or activation is None else None
         self.activation = get_activation(activation)

@@ -10,8 +10,9 @@ import numpy as np
 
 from .. import functional as F
 from .. import fused, init
-from ..dtypes import get_default_dtype
-from .layers import get_activation
+from ..dtypes import float_dtype
+from ..tensor import HookHandle
+from .layers import activation_spec, get_activation
 from .module import Module, Parameter
 
 
@@ -34,10 +35,12 @@ class Dense(Module):
             if not isinstance(n, (int, np.integer)) or n <= 0:
                 raise ValueError(f"Dense: {label} must be a positive integer, got {n!r}")
         self.in_features, self.out_features = int(in_features), int(out_features)
-        self.dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.dtype = float_dtype(dtype, "Dense", allow_none=True)
         self.name = name
-        self.activation_name = activation if isinstance(activation, str) or activation is None else None
         self.activation = get_activation(activation)
+        # The table row (name, parameter), the same for a name, a class or an instance;
+        # (None, None) for a custom function, which only the two-node path can run.
+        self.activation_name, self.activation_param = activation_spec(self.activation)
         self.kernel_initializer = init.get(kernel_initializer)
         self.bias_initializer = init.get(bias_initializer)
         self.kernel = Parameter(self.kernel_initializer((self.in_features, self.out_features), dtype=self.dtype))
@@ -52,11 +55,11 @@ class Dense(Module):
                 f"{x.shape} ({got} features). Flatten or reshape the input, or build the layer "
                 f"with in_features={x.shape[-1] if x.ndim else '?'}."
             )
-        if not self._forward_hooks and self.activation_name in fused.ACTIVATIONS:
+        if not self._forward_hooks and self.activation_name in fused.ACTIVATIONS \
+                and self.activation_param >= 0:
             # Same math in one graph node and one pass over Z (tinynet/fused.py); hooks
             # need Z itself, so with hooks the two-node path below runs instead.
-            slope = getattr(self.activation, "negative_slope", 0.0)
-            return fused.dense(x, self.kernel, self.bias, self.activation_name, slope)
+            return fused.dense(x, self.kernel, self.bias, self.activation_name, self.activation_param)
         z = F.linear(x, self.kernel, self.bias)
         a = self.activation(z)
         for hook in list(self._forward_hooks):
@@ -66,25 +69,19 @@ class Dense(Module):
     def register_forward_hook(self, fn):
         """Call ``fn(layer, x, z, a)`` after each forward: input, pre-activation, output."""
         self._forward_hooks.append(fn)
-        return _Handle(self._forward_hooks, fn)
+        return HookHandle(self._forward_hooks, fn)
 
     def describe(self):
-        act = f", {self.activation_name}" if self.activation_name else ""
+        act = f", {self.activation_name}" if self.activation_name not in (None, "linear") else ""
         where = f" {self.name}" if self.name else ""
         return f"Dense layer{where} ({self.in_features} -> {self.out_features}{act})"
 
     def extra_repr(self):
-        act = f", activation={self.activation_name!r}" if self.activation_name else ""
+        act = f", activation={self.activation_name!r}" if self.activation_name not in (None, "linear") else ""
         return f"{self.in_features}, {self.out_features}{act}"
 
     def _children(self):  # the activation is part of the layer, not a separate child
         return iter(())
 
 
-class _Handle:
-    def __init__(self, hooks, fn):
-        self._hooks, self._fn = hooks, fn
-
-    def remove(self):
-        if self._fn in self._hooks:
-            self._hooks.remove(self._fn)
+_Handle = HookHandle  # the name nn/conv.py imports; new code uses tensor.HookHandle

@@ -2,68 +2,96 @@
 from __future__ import annotations
 
 from .. import functional as F
+from ..activations import ACTIVATIONS, lookup
 from ..kernels import random as _random
 from ..tensor import Tensor
 from .module import Module
 
 
-class Identity(Module):
+class Activation(Module):
+    """A layer that applies one row of the activation table (``tinynet/activations.py``).
+
+    Subclasses only name their row (``activation_name``); the math, the derivative and
+    every property the diagnostics need come from the table.
+    """
+
+    activation_name = "linear"
+
+    @property
+    def activation_param(self):
+        return ACTIVATIONS[self.activation_name].param
+
     def forward(self, x):
-        return x
+        if self.activation_name == "linear":
+            return x
+        return x.activate(self.activation_name, self.activation_param)
 
 
-class ReLU(Module):
-    def forward(self, x):
-        return F.relu(x)
+class Identity(Activation):
+    activation_name = "linear"
 
 
-class LeakyReLU(Module):
+class ReLU(Activation):
+    activation_name = "relu"
+
+
+class LeakyReLU(Activation):
+    activation_name = "leaky_relu"
+
     def __init__(self, negative_slope=0.01):
         self.negative_slope = float(negative_slope)
 
-    def forward(self, x):
-        return F.leaky_relu(x, self.negative_slope)
+    @property
+    def activation_param(self):
+        return self.negative_slope
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}"
 
 
-class Tanh(Module):
-    def forward(self, x):
-        return F.tanh(x)
+class Tanh(Activation):
+    activation_name = "tanh"
 
 
-class Sigmoid(Module):
-    def forward(self, x):
-        return F.sigmoid(x)
+class Sigmoid(Activation):
+    activation_name = "sigmoid"
 
 
-class Softsign(Module):
-    def forward(self, x):
-        return F.softsign(x)
+class Softsign(Activation):
+    activation_name = "softsign"
 
 
-ACTIVATIONS = {
-    None: Identity,
-    "linear": Identity,
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "tanh": Tanh,
-    "sigmoid": Sigmoid,
-    "softsign": Softsign,
-}
+#: The layer class of every row of the activation table, keyed by the row's name.
+ACTIVATION_LAYERS = {cls.activation_name: cls for cls in (Identity, ReLU, LeakyReLU, Tanh, Sigmoid, Softsign)}
 
 
 def get_activation(activation):
-    """A Module for ``activation``: a name from ACTIVATIONS, a Module, or a function."""
+    """A Module for ``activation``: a table name (or None), an activation class or instance,
+    another Module, or a plain function of a Tensor.
+
+    A name, a class and an instance of the same activation give layers that every part of
+    tinynet (fused kernels, diagnostics, the lab) treats identically: they all carry the
+    table row's ``activation_name``.
+    """
     if isinstance(activation, Module):
         return activation
+    if isinstance(activation, type) and issubclass(activation, Module):
+        return activation()
     if callable(activation):
         return _Lambda(activation)
-    if activation not in ACTIVATIONS:
-        names = ", ".join(repr(k) for k in ACTIVATIONS if k is not None)
-        raise ValueError(f"unknown activation {activation!r}; choose one of {names} or None")
-    return ACTIVATIONS[activation]()
+    if activation is not None and not isinstance(activation, str):
+        raise TypeError(f"activation must be a name such as 'relu', an activation layer or None; "
+                        f"got {activation!r}")
+    name = lookup(activation).name
+    return ACTIVATION_LAYERS[name]()
+
+
+def activation_spec(module):
+    """(table row name, parameter) of an activation Module, or (None, None) for a custom one."""
+    name = getattr(module, "activation_name", None)
+    if name not in ACTIVATIONS:
+        return None, None
+    return name, getattr(module, "activation_param", ACTIVATIONS[name].param)
 
 
 class _Lambda(Module):
@@ -107,4 +135,4 @@ def dropout(x, p=0.5, training=True):
     return layer(x)
 
 
-__all__ = ["Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Softsign", "Dropout", "dropout", "get_activation"]
+__all__ = ["Activation", "ACTIVATION_LAYERS", "activation_spec", "Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Softsign", "Dropout", "dropout", "get_activation"]

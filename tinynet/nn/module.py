@@ -10,6 +10,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..dtypes import float_dtype
 from ..tensor import Tensor
 
 
@@ -19,7 +20,7 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data, dtype=None):
-        super().__init__(data, requires_grad=True, dtype=dtype)
+        super().__init__(data, requires_grad=True, dtype=None if dtype is None else float_dtype(dtype, "Parameter"))
 
 
 class Module:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
-from ..dtypes import get_default_dtype
+from ..dtypes import float_dtype, get_default_dtype
 from ..norm_ops import normalize
 from ..tensor import Tensor
 from .module import Module, Parameter
@@ -48,7 +48,7 @@ class _Norm(Module):
         if not eps > 0:
             raise ValueError(f"{who}: eps must be > 0, got {eps!r}")
         self.num_features, self.eps = int(num_features), float(eps)
-        self.dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.dtype = float_dtype(dtype, type(self).__name__, allow_none=True)
         self.name = name
         self.gamma = Parameter(np.ones(self.num_features, dtype=self.dtype))
         self.beta = Parameter(np.zeros(self.num_features, dtype=self.dtype))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .module import Module
+from ..dense_layers import dense_layers
 
 
 class Sequential(Module):
@@ -41,7 +42,7 @@ class Sequential(Module):
 
     def dense_layers(self):
         """The layers that own a kernel, in order (what init.lsuv and diagnostics visit)."""
-        return [m for m in self.modules() if hasattr(m, "kernel")]
+        return dense_layers(self)
 
     def __getitem__(self, i):
         return self.layers[i]
