@@ -52,6 +52,15 @@ def test_every_lesson_notebook_is_valid_and_in_reading_order(lesson):
 
 
 @needs_extra
+def test_an_unwritable_out_folder_is_one_line_and_code_2(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert cli.main(["notebook", "1", "--out", str(blocker / "notebooks")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("tinynet: error: cannot write into --out")
+
+
+@needs_extra
 def test_an_edited_lesson_regenerates_with_the_edit(tmp_path, monkeypatch, capsys):
     root = tmp_path / "lessons"
     original = lessons.find_lesson(1).path

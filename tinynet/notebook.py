@@ -243,6 +243,17 @@ def make(lesson, out, run=False, progress=True):
     return write(nb, path)
 
 
+def _check_writable(out):
+    """Create ``out`` if needed and prove a file can be written there, before any work."""
+    try:
+        os.makedirs(out, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        raise NotebookError(f"cannot write into --out {out!r}: {error.strerror or error}; "
+                            "choose a folder you can write to") from None
+
+
 def command(which, out="notebooks", run=False, progress=True):
     """``tinynet notebook N|all``: returns the exit code (0 written, 1 a lesson failed to
     run, 2 a usage mistake), printing one line per notebook written."""
@@ -258,6 +269,7 @@ def command(which, out="notebooks", run=False, progress=True):
             except ValueError:
                 raise NotebookError(f"expected a lesson number or 'all', got {which!r}") from None
             chosen = [lessons.find_lesson(number)]
+        _check_writable(out)
     except (NotebookError, lessons.LessonError) as error:
         print(f"tinynet: error: {error}", file=sys.stderr)
         return 2
