@@ -121,3 +121,22 @@ def test_a_short_lesson_executes_with_its_figures_inline(number, tmp_path, monke
     lessons.check_lesson(number)  # graded the same as `tinynet check N`, line for line
     unique = re.compile(r"tinynet_lessons_\w+?_\d+")  # a grader's module name carries a per-process counter
     assert unique.sub("module", grading) == unique.sub("module", capsys.readouterr().out)
+
+
+@needs_extra
+@pytest.mark.slow
+def test_a_failing_cell_is_reported_and_the_written_notebook_keeps_the_error(tmp_path):
+    folder = tmp_path / "lessons" / "01_broken"
+    folder.mkdir(parents=True)
+    (folder / "README.md").write_text("# Lesson 1 — Broken\n", encoding="utf-8")
+    (folder / "lesson.py").write_text("# %%\nprint('before')\n\n# %%\nraise ValueError('planted')\n", encoding="utf-8")
+    lesson = lessons.Lesson(1, "broken", folder)
+    from tinynet import notebook
+
+    with pytest.raises(notebook.CellFailed, match="ValueError: planted"):
+        notebook.make(lesson, tmp_path / "out", run=True, progress=False)
+    import nbformat
+
+    nb = nbformat.read(tmp_path / "out" / "01_broken.ipynb", as_version=4)
+    kinds = [o.output_type for _, o in _outputs(nb)]
+    assert "stream" in kinds and kinds[-1] == "error"
