@@ -179,3 +179,97 @@ def check_distribution(name, w, std, family, bound=None, fans=None):
     if bound is not None:
         assert top <= bound * (1 + 1e-12), f"{name}: some weights lie beyond the distribution's limit"
         assert top > 0.98 * bound, f"{name}: no weight comes near the distribution's limit"
+
+
+# --------------------------------------------------------------------------- engine graders
+def sum_to(g, shape):
+    """``g`` summed down to ``shape`` (the gradient of a broadcast input)."""
+    g = np.asarray(g, dtype=np.float64)
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and g.shape[axis] != 1:
+            g = g.sum(axis=axis, keepdims=True)
+    return g.reshape(shape)
+
+
+def tinynet_grads(op, arrays, upstream):
+    """tinynet's gradients of ``op`` for the upstream gradient ``upstream`` (float64)."""
+    import tinynet as tn
+
+    leaves = [tn.Tensor(np.array(a, dtype=np.float64), requires_grad=True) for a in arrays]
+    out = op(*leaves)
+    out.backward(np.array(upstream, dtype=np.float64))
+    return [np.asarray(leaf.grad, dtype=np.float64) for leaf in leaves]
+
+
+def _run_rule(tensor, name, op, arrays, upstream):
+    """Your op on Tensors of ``arrays`` whose grads start at a known non-zero value; its
+    rule called once with out.grad = upstream. Returns (out, what each parent received)."""
+    rng = np.random.default_rng(99)
+    leaves = [tensor(np.array(a, dtype=np.float64)) for a in arrays]
+    before = [rng.standard_normal(np.shape(a)) for a in arrays]
+    for leaf, start in zip(leaves, before):
+        leaf.grad = start.copy()
+    out = call_exercise(op, *leaves)
+    assert hasattr(out, "backward_rule") and hasattr(out, "parents"), (
+        f"{name} returned a {type(out).__name__}; return the output Tensor")
+    assert all(any(p is leaf for p in out.parents) for leaf in leaves), (
+        f"{name}: the output's parents do not hold the input Tensors themselves; pass them as parents=(...)")
+    assert callable(out.backward_rule), f"{name}: the output has no backward_rule; set it to a function"
+    out.grad = np.array(upstream, dtype=np.float64)
+    try:
+        with np.errstate(all="ignore"):
+            out.backward_rule()
+    except NotImplementedError:
+        raise
+    except ValueError as error:
+        if len({np.shape(a) for a in arrays} | {np.shape(upstream)}) > 1:
+            raise AssertionError(
+                f"{name}'s backward rule failed on inputs of shapes {[np.shape(a) for a in arrays]}, broadcast to "
+                f"{np.shape(upstream)}: the incoming gradient has the output's shape; sum it down to each "
+                f"input's shape (unbroadcast) ({type(error).__name__}: {error})") from None
+        raise AssertionError(f"{name}'s backward rule raised ValueError: {error}") from None
+    except Exception as error:
+        raise AssertionError(f"{name}'s backward rule raised {type(error).__name__}: {error}") from None
+    return out, leaves, before
+
+
+def grade_op(tensor, name, op, tinynet_op, forward, cases, which, alternatives=()):
+    """Grade one op of a learner's engine (``tensor``: the Tensor class its inputs are made
+    of) on ``cases`` [(arrays, upstream)]: forward value, parents, and each
+    input's gradient, naming the mistake when it matches one of ``alternatives``
+    [(message, fn(arrays, upstream) -> per-input gradients)]."""
+    for arrays, upstream in cases:
+        shapes = [np.shape(a) for a in arrays]
+        out, leaves, before = _run_rule(tensor, name, op, arrays, upstream)
+        with np.errstate(all="ignore"):
+            value = expect(forward(*arrays))
+        got_value = np.asarray(out.data, dtype=np.float64)
+        assert got_value.shape == np.shape(value), (
+            f"{name} on inputs of shapes {shapes}: the output has shape {got_value.shape}; it has the "
+            "broadcast shape of the inputs")
+        assert np.allclose(got_value, value, rtol=1e-12, atol=1e-12), (
+            f"{name} on inputs of shapes {shapes}: the output's value (the forward pass) is wrong")
+        expected = [expect(g) for g in tinynet_grads(tinynet_op, arrays, upstream)]
+        for i, (leaf, start, exp_grad) in enumerate(zip(leaves, before, expected)):
+            grad = np.asarray(leaf.grad, dtype=np.float64)
+            label = f"{name}: dL/d{which[i]} for inputs of shapes {shapes}"
+            assert grad.shape == start.shape, (
+                f"{label}: the gradient has shape {grad.shape}, but {which[i]} has shape {start.shape}: sum the "
+                "gradient down to the input's shape (unbroadcast)")
+            received = grad - start
+            if np.allclose(received, exp_grad, rtol=1e-12, atol=1e-12):
+                continue
+            if np.allclose(grad, exp_grad, rtol=1e-12, atol=1e-12):
+                raise AssertionError(f"{label}: your rule replaced {which[i]}.grad instead of adding to it; a "
+                                     "tensor used twice must receive the sum of both shares")
+            for message, alternative in alternatives:
+                with np.errstate(all="ignore"):
+                    alt = alternative(*[np.array(a, dtype=np.float64) for a in arrays], np.array(upstream))
+                if np.shape(alt[i]) == received.shape and np.allclose(received, alt[i], rtol=1e-9, atol=1e-12):
+                    raise AssertionError(f"{label}: {message}")
+            if np.allclose(received, -exp_grad, rtol=1e-12, atol=1e-12) and np.any(exp_grad != 0):
+                raise AssertionError(f"{label}: the sign is flipped")
+            worst = float(np.max(np.abs(received - exp_grad)))
+            raise AssertionError(f"{label} is off by up to {worst:.3g} against tinynet's autograd")

@@ -1,23 +1,39 @@
-"""Grader for lesson 2. `tinynet check 2` grades your exercises.py; plain pytest grades the
-reference solution (set TINYNET_GRADE=learner to grade yours with pytest)."""
+"""Grader for lesson 2: `tinynet check 2` or `pytest lessons/02_dense_backprop/` grades your
+exercises.py (TINYNET_GRADE=reference grades the reference solution).
+
+matmul, Dense and softmax_cross_entropy run here on tinynet's reference Tensor (the
+grader puts it in your module's ``Tensor``), so lesson 2 is graded on its own; with
+`tinynet lesson N --mine` they run on your lesson-1 engine. Gradients are compared with
+tinynet's autograd to 1e-12.
+"""
 import numpy as np
 import pytest
 
 import tinynet as tn
+from tinynet.lesson_tests import call_exercise, expect, grade_op, graded_module
+from tinynet.mine import reference
 from tinynet.nn import functional as F
-from tinynet.lesson_tests import graded_module
 
 LESSON = 2
 SIZES = [(1, 1, 1), (5, 3, 4), (8, 7, 2), (16, 2, 10)]   # (N, fan_in, fan_out)
 
 
-def _same(name, got, expected, hint):
+def _engine(impl):
+    """tinynet's reference engine, installed as the Tensor your lesson-2 code builds."""
+    engine = reference(1)
+    impl.Tensor = engine.Tensor
+    return engine
+
+
+def _same(name, got, expected, shape_of):
     got = np.asarray(got, dtype=np.float64)
-    assert got.shape == expected.shape, (
-        f"{name} has shape {got.shape}, expected {expected.shape}. {hint}")
-    worst = float(np.max(np.abs(got - expected))) if got.size else 0.0
-    assert np.allclose(got, expected, rtol=1e-12, atol=1e-12), (
-        f"{name} differs from tinynet's autograd by up to {worst:.3g}. {hint}")
+    expect(expected)
+    if got.shape != expected.shape:
+        if got.shape == expected.shape[::-1] and got.ndim == 2:
+            raise AssertionError(f"{name} has shape {got.shape}, {shape_of} is {expected.shape}: it is transposed")
+        raise AssertionError(f"{name} has shape {got.shape}, but {shape_of} has shape {expected.shape}: a gradient "
+                             "has the shape of what it is the gradient of")
+    return np.allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
 def check_dense_backward(impl):
@@ -27,32 +43,142 @@ def check_dense_backward(impl):
         dz = rng.standard_normal((n, fan_out))
         tx, tW, tb = (tn.Tensor(a.copy(), requires_grad=True) for a in (x, W, b))
         F.linear(tx, tW, tb).backward(dz)
-        got = impl.dense_backward(x, W, b, dz)
-        assert isinstance(got, (tuple, list)) and len(got) == 3, "dense_backward returns (dX, dW, db)"
-        _same("dX", got[0], tx.grad, "dX = dZ @ W.T: each input feeds every unit through W.")
-        _same("dW", got[1], tW.grad, "dW = X.T @ dZ, shape (fan_in, fan_out) like W.")
-        _same("db", got[2], tb.grad, "db sums dZ over the batch (the bias is added to every row).")
+        got = call_exercise(impl.dense_backward, x, W, b, dz)
+        assert isinstance(got, (tuple, list)) and len(got) == 3, "dense_backward returns three arrays (dX, dW, db)"
+        dx, dw, db = got
+        if not _same("dX", dx, np.asarray(tx.grad), "X"):
+            raise AssertionError("dX is wrong: every input feeds every unit through its weight, so dX needs W")
+        if not _same("dW", dw, np.asarray(tW.grad), "W"):
+            raise AssertionError("dW is wrong: each weight W[i, j] multiplies input i of every example")
+        if not _same("db", db, np.asarray(tb.grad), "b"):
+            if np.allclose(np.asarray(db) * n, tb.grad, rtol=1e-12):
+                raise AssertionError(f"db is the batch MEAN of dZ, {n} times too small: the bias is added to every "
+                                     "row, so its gradient is the sum over the rows")
+            raise AssertionError("db is wrong: the bias is added to every row of Z")
 
 
-def check_softmax_cross_entropy_grad(impl):
+def check_matmul(impl):
+    engine = _engine(impl)
     rng = np.random.default_rng(3)
+    cases = [([rng.standard_normal((n, k)), rng.standard_normal((k, m))], rng.standard_normal((n, m)))
+             for n, k, m in [(1, 1, 1), (4, 3, 2), (2, 5, 5), (6, 1, 3)]]
+    alternatives = [("the upstream gradient is missing: dL/da is dL/dout · bᵀ, not a sum of b's rows",
+                     lambda a, b, g: [np.ones_like(g) @ b.T, a.T @ np.ones_like(g)])]
+    grade_op(engine.Tensor, "matmul", impl.matmul, lambda a, b: a @ b, lambda a, b: a @ b, cases, "ab", alternatives)
+
+
+def check_Dense(impl):
+    engine = _engine(impl)
+    rng = np.random.default_rng(4)
+    for n, fan_in, fan_out in SIZES:
+        W, b = rng.standard_normal((fan_in, fan_out)), rng.standard_normal(fan_out)
+        x, dz = rng.standard_normal((n, fan_in)), rng.standard_normal((n, fan_out))
+        layer = call_exercise(impl.Dense, W.copy(), b.copy())
+        for name, value in (("kernel", W), ("bias", b)):
+            param = getattr(layer, name, None)
+            assert param is not None and hasattr(param, "grad"), f"Dense has no Tensor attribute {name!r}"
+            assert np.array_equal(param.data, value), f"Dense's {name} does not hold the array it was given"
+        params = call_exercise(layer.parameters)
+        assert [id(p) for p in params] == [id(layer.kernel), id(layer.bias)], (
+            "Dense.parameters() must list the kernel, then the bias (the Tensors themselves)")
+        tx = engine.Tensor(x.copy())
+        z = call_exercise(layer, tx)
+        assert hasattr(z, "data"), f"calling Dense returned a {type(z).__name__}; return a Tensor"
+        value = expect(x @ W + b)
+        assert np.shape(z.data) == value.shape, f"Dense on x of shape {x.shape} returned shape {np.shape(z.data)}"
+        if not np.allclose(z.data, value, rtol=1e-12, atol=1e-12):
+            if np.allclose(z.data, x @ W, rtol=1e-12, atol=1e-12):
+                raise AssertionError("Dense's output lacks the bias")
+            raise AssertionError("Dense's output is not X · W + b")
+        engine.backward(z, dz.copy())
+        tt = [tn.Tensor(a.copy(), requires_grad=True) for a in (x, W, b)]
+        F.linear(*tt).backward(dz)
+        for label, got, want, of in (("dX", tx.grad, tt[0].grad, "X"), ("dW", layer.kernel.grad, tt[1].grad, "W"),
+                                     ("db", layer.bias.grad, tt[2].grad, "b")):
+            if not _same(f"Dense's {label}", got, np.asarray(want), of):
+                raise AssertionError(f"Dense's {label} is wrong: the graph from x, kernel and bias to Z does not "
+                                     "carry the gradient back as X · W + b does")
+
+
+def check_softmax_cross_entropy(impl):
+    engine = _engine(impl)
+    rng = np.random.default_rng(5)
     for n, k, scale in [(1, 2, 1.0), (6, 3, 1.0), (10, 10, 3.0), (4, 5, 1000.0)]:
         logits = scale * rng.standard_normal((n, k))
         labels = rng.integers(0, k, size=n)
         t = tn.Tensor(logits.copy(), requires_grad=True)
-        F.cross_entropy(t, labels).backward()
+        loss = F.cross_entropy(t, labels)
+        loss.backward()
+        mine = engine.Tensor(logits.copy())
+        out = call_exercise(impl.softmax_cross_entropy, mine, labels)
+        assert hasattr(out, "backward_rule") and any(p is mine for p in out.parents), (
+            "softmax_cross_entropy must return a Tensor whose parents hold the logits Tensor")
+        value = float(np.asarray(out.data))
+        expected = expect(float(np.asarray(loss.data)))
+        if not np.isfinite(value):
+            raise AssertionError(f"softmax_cross_entropy is {value} for logits of size {scale:g}: e^z overflows; "
+                                 "subtract each row's max before exp")
+        if not np.isclose(value, expected, rtol=1e-12, atol=1e-12):
+            if np.isclose(value, expected * n, rtol=1e-12):
+                raise AssertionError(f"softmax_cross_entropy is the SUM over the batch ({n} times the mean)")
+            raise AssertionError("softmax_cross_entropy's value (the forward pass) is wrong")
+        out.grad = np.array(1.0)
         with np.errstate(all="ignore"):
-            got = impl.softmax_cross_entropy_grad(logits.copy(), labels)
-        hint = ("The gradient of the MEAN loss is (softmax(Z) - onehot(y)) / N; subtract each row's max "
-                "before exp so logits of size 1000 do not overflow.")
-        assert np.all(np.isfinite(np.asarray(got, dtype=np.float64))), (
-            f"softmax_cross_entropy_grad returned inf/nan for logits of size {scale:g}. {hint}")
-        _same("softmax_cross_entropy_grad", got, t.grad, hint)
+            call_exercise(out.backward_rule)
+        grad = np.asarray(mine.grad, dtype=np.float64)
+        want = expect(np.asarray(t.grad, dtype=np.float64))
+        assert grad.shape == want.shape, f"dL/dZ has shape {grad.shape}, the logits {want.shape}"
+        if np.allclose(grad, want, rtol=1e-12, atol=1e-12):
+            continue
+        if np.allclose(grad, want * n, rtol=1e-9):
+            raise AssertionError(f"dL/dZ is {n} times too large: the loss is a MEAN over the batch, divide by N")
+        onehot = np.eye(k)[labels]
+        if np.allclose(grad, (logits - onehot) / n, rtol=1e-9):
+            raise AssertionError("dL/dZ uses the logits where the probabilities belong: apply the softmax")
+        raise AssertionError("dL/dZ of the mean softmax cross-entropy is wrong")
 
 
 EXERCISES = {
     "dense_backward": check_dense_backward,
-    "softmax_cross_entropy_grad": check_softmax_cross_entropy_grad,
+    "matmul": check_matmul,
+    "Dense": check_Dense,
+    "softmax_cross_entropy": check_softmax_cross_entropy,
+}
+
+HINTS = {
+    "dense_backward": [
+        "Each gradient has the shape of the thing it is the gradient of; with that rule there is only one way "
+        "to multiply dZ with X or W so that the shapes fit.",
+        "Z = X·W + b with X (N, fan_in), W (fan_in, fan_out), dZ (N, fan_out). dX must be (N, fan_in): dZ times "
+        "the transpose of W. dW must be (fan_in, fan_out): the transpose of X times dZ. db must be (fan_out,).",
+        "Compute the input gradient from dZ and W transposed, the kernel gradient from X transposed and dZ, and "
+        "the bias gradient by summing dZ over the rows (the batch). Return the three in that order.",
+    ],
+    "matmul": [
+        "This is dense_backward without the bias, as an op of your engine: same shapes, same products.",
+        "a (N, K), b (K, M), out (N, M). dL/da = dL/dout · bᵀ is (N, K); dL/db = aᵀ · dL/dout is (K, M). No "
+        "broadcasting: the shapes already match.",
+        "Make the output Tensor from the matrix product of the values with both inputs as parents; its rule "
+        "adds the two products above into the parents' grads.",
+    ],
+    "Dense": [
+        "A layer is a container for its parameters plus a forward function; the graph your engine records "
+        "does the backward for you.",
+        "kernel (fan_in, fan_out) and bias (fan_out,) become Tensors once, when the layer is made. For x (N, "
+        "fan_in): Z = matmul(x, kernel) (N, fan_out), plus the bias broadcast over the N rows.",
+        "In __init__, wrap the two arrays as Tensors and keep them as self.kernel and self.bias. In __call__, "
+        "multiply the input by the kernel with your matmul and add the bias with +. parameters() lists them.",
+    ],
+    "softmax_cross_entropy": [
+        "Fuse softmax and the negative log-likelihood into one op: its gradient is famously simple, and its "
+        "forward can be made safe against overflow by shifting each row.",
+        "Z (N, K). Shifting a row by a constant does not change its softmax. log softmax(z)ᵢ = zᵢ − m − log Σⱼ "
+        "e^(zⱼ−m) with m the row max. L = mean over n of −log softmax(Zₙ)[yₙ], a 0-d array. dL/dZ = (softmax(Z) "
+        "− onehot(y)) / N.",
+        "Forward: shift each row by its max, take log-softmax, pick each row's entry at its label, average and "
+        "negate. Keep the probabilities for the rule. Rule: probabilities minus 1 at each row's label, divided "
+        "by N, times out.grad, added into the logits' grad.",
+    ],
 }
 
 

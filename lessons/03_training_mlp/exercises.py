@@ -1,29 +1,38 @@
-"""Lesson 3 exercises: the pieces of the training loop.
+"""Lesson 3 exercises: the two pieces of the training loop your engine is still missing.
 
-Grade with `tinynet check 3`. Work in numpy (float64). z are logits (any real number),
-y are 0/1 targets of the same shape; σ(z) = 1 / (1 + e^−z).
+z are logits (any real number, a Tensor of shape (N, 1) here), y the 0/1 targets of the
+same shape, σ(z) = 1 / (1 + e^−z). ``Tensor`` is your lesson-1 Tensor; the grader runs
+bce_with_logits on tinynet's reference Tensor, so this lesson is graded on its own.
+With these, `tinynet lesson 3 --mine` (and every later lesson's --mine) trains on your
+engine: your Dense layers, your backward(), this loss and this step.
+
+Grade with `tinynet check 3` (or `pytest lessons/03_training_mlp/`); `tinynet hint 3 NAME`.
 """
 import numpy as np
 
+from tinynet.mine import engine
 
-def bce_with_logits(z, y):
-    """Mean binary cross-entropy of the logits: (1/N) Σ −[y log σ(z) + (1 − y) log(1 − σ(z))].
+Tensor = engine(1).Tensor      # your Tensor, from lessons/01_autograd/exercises.py
 
-    Use the stable form max(z, 0) − z·y + log(1 + e^−|z|): it never takes log(0) and never
-    overflows, even for |z| = 1000. Return a float.
+
+def bce_with_logits(logits, targets):
+    """Mean binary cross-entropy of the logits, as one op of your engine:
+
+        L = (1/N) Σ −[y log σ(z) + (1 − y) log(1 − σ(z))],   N = the number of logits.
+
+    Forward with the stable form max(z, 0) − z·y + log(1 + e^−|z|): it never takes log(0)
+    and never overflows, even for |z| = 1000. Return a Tensor holding the scalar L with
+    ``logits`` as its parent. Backward: dL/dz = dL/dout · (σ(z) − y) / N, z's shape (the
+    sigmoid's own derivative cancels against the log's).
     """
-    raise NotImplementedError("hint: np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))")
-
-
-def bce_with_logits_grad(z, y):
-    """dL/dz for the mean loss above: (σ(z) − y) / N, with N = z.size. Same shape as z."""
-    raise NotImplementedError("hint: sigmoid = 0.5 * (1 + np.tanh(0.5 * z)) is stable; return (sigmoid - y) / z.size")
+    raise NotImplementedError("not implemented yet: `tinynet hint 3 bce_with_logits` gives a hint")
 
 
 def sgd_step(params, grads, lr):
     """One gradient-descent step, in place: θ ← θ − lr · dL/dθ for each (θ, g) pair.
 
-    ``params`` and ``grads`` are lists of numpy arrays of matching shapes. Update the
-    arrays in ``params`` themselves (the model holds references to them) and return params.
+    ``params`` and ``grads`` are lists of numpy arrays of matching shapes (your Dense
+    layers' kernel.data and bias.data, and their grads). Update the arrays in ``params``
+    themselves (the layers hold references to them) and return params.
     """
-    raise NotImplementedError("hint: for p, g in zip(params, grads): p -= lr * g")
+    raise NotImplementedError("not implemented yet: `tinynet hint 3 sgd_step` gives a hint")

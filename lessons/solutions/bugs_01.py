@@ -1,31 +1,175 @@
-"""Planted bugs for lesson 1: each must fail its exercise's grader."""
+"""Planted bugs for lesson 1: each must fail its exercise's grader with its own diagnosis.
+
+An op's bug builds its output with the inputs' own Tensor class (``type(a)``), so it
+plugs into whichever engine the grader hands it."""
 import numpy as np
 
 
-def mul_backward_swapped(a, b, grad):
-    return grad * a, grad * b          # each input gets its own value instead of the other's
+def _sum_to(g, shape):
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and g.shape[axis] != 1:
+            g = g.sum(axis=axis, keepdims=True)
+    return g.reshape(shape)
 
 
-def mul_backward_forgets_upstream(a, b, grad):
-    return b, a                         # the chain rule's dL/dout factor is missing
+def _op(forward, shares, *inputs, assign=False):
+    """out = forward(values); its rule adds shares(values, out value, out grad)[i] to input i."""
+    out = type(inputs[0])(forward(*[t.data for t in inputs]), inputs)
+
+    def rule():
+        for t, share in zip(inputs, shares(*[t.data for t in inputs], out.data, out.grad)):
+            if assign:
+                t.grad = share
+            else:
+                t.grad += share
+    out.backward_rule = rule
+    return out
 
 
-def tanh_backward_of_x_not_tanh(x, grad):
-    return grad * (1.0 - x ** 2)        # 1 − x² instead of 1 − tanh(x)²
+# --- unbroadcast
+def unbroadcast_averages(grad, shape):
+    out = _sum_to(np.asarray(grad, dtype=np.float64), shape)
+    return out / (np.size(grad) // max(int(np.prod(shape)), 1))
 
 
-def tanh_backward_missing_square(x, grad):
-    return grad * (1.0 - np.tanh(x))
+def unbroadcast_leading_axes_only(grad, shape):
+    grad = np.asarray(grad, dtype=np.float64)
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    return grad                                   # (3, 4) stays (3, 4) for a (3, 1) input
 
 
-def sum_backward_mean(x, grad):
-    return np.full(x.shape, grad / x.size)   # the backward of mean, not of sum
+# --- add
+def add_assigns(a, b):
+    return _op(lambda x, y: x + y, lambda x, y, o, g: (_sum_to(g, x.shape), _sum_to(g, y.shape)), a, b, assign=True)
 
 
-def sum_backward_scalar(x, grad):
-    return grad                              # not broadcast to x's shape
+def add_no_unbroadcast(a, b):
+    return _op(lambda x, y: x + y, lambda x, y, o, g: (g, g), a, b)
 
 
+# --- mul
+def mul_swapped(a, b):
+    return _op(lambda x, y: x * y, lambda x, y, o, g: (_sum_to(g * x, x.shape), _sum_to(g * y, y.shape)), a, b)
+
+
+def mul_forgets_upstream(a, b):
+    return _op(lambda x, y: x * y, lambda x, y, o, g: (_sum_to(np.broadcast_to(y, g.shape) * 1.0, x.shape),
+                                                        _sum_to(np.broadcast_to(x, g.shape) * 1.0, y.shape)), a, b)
+
+
+# --- neg
+def neg_keeps_sign(a):
+    return _op(lambda x: -x, lambda x, o, g: (g,), a)
+
+
+# --- div
+def div_missing_square(a, b):
+    return _op(lambda x, y: x / y, lambda x, y, o, g: (_sum_to(g / y, x.shape), _sum_to(-g * x / y, y.shape)), a, b)
+
+
+def div_wrong_sign(a, b):
+    return _op(lambda x, y: x / y, lambda x, y, o, g: (_sum_to(g / y, x.shape), _sum_to(g * x / y ** 2, y.shape)), a, b)
+
+
+# --- pow
+def pow_missing_k(a, k):
+    return _op(lambda x: x ** k, lambda x, o, g: (g * x ** (k - 1),), a)
+
+
+def pow_exponent_not_reduced(a, k):
+    return _op(lambda x: x ** k, lambda x, o, g: (g * k * x ** k,), a)
+
+
+# --- exp, log, tanh, relu
+def exp_times_input(a):
+    return _op(np.exp, lambda x, o, g: (g * x,), a)
+
+
+def log_times_input(a):
+    return _op(np.log, lambda x, o, g: (g * x,), a)
+
+
+def tanh_of_input(a):
+    return _op(np.tanh, lambda x, o, g: (g * (1 - x ** 2),), a)
+
+
+def tanh_missing_square(a):
+    return _op(np.tanh, lambda x, o, g: (g * (1 - o),), a)
+
+
+def relu_passes_everything(a):
+    return _op(lambda x: np.maximum(x, 0), lambda x, o, g: (g.copy(),), a)
+
+
+def relu_open_at_zero(a):
+    return _op(lambda x: np.maximum(x, 0), lambda x, o, g: (g * (x >= 0),), a)
+
+
+# --- sum, mean
+def _spread(g, shape, axis):
+    return np.broadcast_to(g if axis is None else np.expand_dims(g, axis), shape)
+
+
+def sum_divides(a, axis=None):
+    n = a.data.size if axis is None else a.data.shape[axis]
+    return _op(lambda x: x.sum(axis=axis), lambda x, o, g: (_spread(g, x.shape, axis) / n,), a)
+
+
+def mean_forgets_count(a, axis=None):
+    return _op(lambda x: x.mean(axis=axis), lambda x, o, g: (_spread(g, x.shape, axis).copy(),), a)
+
+
+def mean_divides_by_size(a, axis=None):
+    return _op(lambda x: x.mean(axis=axis), lambda x, o, g: (_spread(g, x.shape, axis) / x.size,), a)
+
+
+# --- backward
+def backward_no_seed(root, grad=None):
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) not in seen:
+            seen.add(id(node))
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+    visit(root)
+    for node in reversed(order):                  # root.grad is still all zeros
+        if node.backward_rule is not None:
+            node.backward_rule()
+
+
+def backward_breadth_first(root, grad=None):
+    root.grad = np.ones_like(root.data) if grad is None else np.array(grad, dtype=np.float64)
+    queue, seen = [root], {id(root)}
+    while queue:                                   # a rule runs as soon as its tensor is reached
+        node = queue.pop(0)
+        if node.backward_rule is not None:
+            node.backward_rule()
+        for parent in node.parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                queue.append(parent)
+
+
+def backward_visits_twice(root, grad=None):
+    order = []
+
+    def visit(node):                               # no 'seen' set: a shared tensor is listed twice
+        for parent in node.parents:
+            visit(parent)
+        order.append(node)
+    visit(root)
+    root.grad = np.ones_like(root.data) if grad is None else np.array(grad, dtype=np.float64)
+    for node in reversed(order):
+        if node.backward_rule is not None:
+            node.backward_rule()
+
+
+# --- numerical_gradient, relative_difference
 def numerical_gradient_forward(f, x, h=1e-6):
     g = np.zeros(x.shape)
     f0 = f(x)
@@ -77,12 +221,26 @@ def relative_difference_nan_on_zero(g, g_numerical):
         return float(np.linalg.norm(g - gn) / (np.linalg.norm(g) + np.linalg.norm(gn)))
 
 
+def tanh_backward_of_x_not_tanh(x, grad):
+    """Section 2's hand-written tanh backward with 1 − x² (used by lesson 1's claims test)."""
+    return grad * (1.0 - x ** 2)
+
+
 BUGS = {
-    "mul_backward": [mul_backward_swapped, mul_backward_forgets_upstream],
-    "tanh_backward": [tanh_backward_of_x_not_tanh, tanh_backward_missing_square],
-    "sum_backward": [sum_backward_mean, sum_backward_scalar],
-    "numerical_gradient": [numerical_gradient_forward, numerical_gradient_no_restore,
-                           numerical_gradient_divides_by_h],
+    "unbroadcast": [unbroadcast_averages, unbroadcast_leading_axes_only],
+    "add": [add_assigns, add_no_unbroadcast],
+    "mul": [mul_swapped, mul_forgets_upstream],
+    "neg": [neg_keeps_sign],
+    "div": [div_missing_square, div_wrong_sign],
+    "pow": [pow_missing_k, pow_exponent_not_reduced],
+    "exp": [exp_times_input],
+    "log": [log_times_input],
+    "tanh": [tanh_of_input, tanh_missing_square],
+    "relu": [relu_passes_everything, relu_open_at_zero],
+    "sum": [sum_divides],
+    "mean": [mean_forgets_count, mean_divides_by_size],
+    "backward": [backward_no_seed, backward_breadth_first, backward_visits_twice],
+    "numerical_gradient": [numerical_gradient_forward, numerical_gradient_no_restore, numerical_gradient_divides_by_h],
     "relative_difference": [relative_difference_no_denominator, relative_difference_max_abs,
                             relative_difference_nan_on_zero],
 }

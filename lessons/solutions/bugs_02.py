@@ -1,5 +1,9 @@
-"""Planted bugs for lesson 2: each must fail its exercise's grader."""
+"""Planted bugs for lesson 2: each must fail its exercise's grader with its own diagnosis."""
 import numpy as np
+
+from tinynet.mine import reference
+
+Tensor = reference(1).Tensor
 
 
 def dense_backward_transposed_dw(x, W, b, dz):
@@ -18,28 +22,113 @@ def dense_backward_db_per_example(x, W, b, dz):
     return dz @ W.T, x.T @ dz, dz                       # db not summed over the batch
 
 
+def matmul_assigns(a, b):
+    out = Tensor(a.data @ b.data, (a, b))
+
+    def rule():
+        a.grad = out.grad @ b.data.T                    # replaces instead of adding
+        b.grad = a.data.T @ out.grad
+    out.backward_rule = rule
+    return out
+
+
+def matmul_forgets_upstream(a, b):
+    out = Tensor(a.data @ b.data, (a, b))
+
+    def rule():
+        a.grad += np.ones_like(out.grad) @ b.data.T
+        b.grad += a.data.T @ np.ones_like(out.grad)
+    out.backward_rule = rule
+    return out
+
+
+def _matmul(a, b):
+    out = Tensor(a.data @ b.data, (a, b))
+
+    def rule():
+        a.grad += out.grad @ b.data.T
+        b.grad += a.data.T @ out.grad
+    out.backward_rule = rule
+    return out
+
+
+class DenseNoBias:
+    def __init__(self, kernel, bias):
+        self.kernel, self.bias = Tensor(kernel), Tensor(bias)
+
+    def __call__(self, x):
+        return _matmul(x, self.kernel)
+
+    def parameters(self):
+        return [self.kernel, self.bias]
+
+
+class DenseBiasFirst(DenseNoBias):
+    def __call__(self, x):
+        return _matmul(x, self.kernel) + self.bias
+
+    def parameters(self):
+        return [self.bias, self.kernel]
+
+
+class DenseDetachedKernel(DenseBiasFirst):
+    def __call__(self, x):
+        return _matmul(x, Tensor(self.kernel.data)) + self.bias   # a copy: no gradient reaches the kernel
+
+    def parameters(self):
+        return [self.kernel, self.bias]
+
+
+def _ce(logits, labels, value, grad_of):
+    out = Tensor(value, (logits,))
+
+    def rule():
+        logits.grad += out.grad * grad_of()
+    out.backward_rule = rule
+    return out
+
+
+def _softmax(z):
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
+
+
 def softmax_ce_no_batch_mean(logits, labels):
-    p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    p[np.arange(len(labels)), labels] -= 1.0
-    return p                                            # the gradient of the SUM over the batch
+    z, n = logits.data, len(labels)
+    value = -np.log(_softmax(z)[np.arange(n), labels]).mean()
+
+    def grad():
+        p = _softmax(z)
+        p[np.arange(n), labels] -= 1.0
+        return p                                        # the gradient of the SUM over the batch
+    return _ce(logits, labels, value, grad)
 
 
 def softmax_ce_unstable(logits, labels):
-    p = np.exp(logits)                                  # overflows for logits above ~709
-    p /= p.sum(axis=1, keepdims=True)
-    p[np.arange(len(labels)), labels] -= 1.0
-    return p / len(labels)
+    z, n = logits.data, len(labels)
+    with np.errstate(all="ignore"):
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)    # overflows for logits above ~709
+        value = -np.log(p[np.arange(n), labels]).mean()
+    return _ce(logits, labels, value, lambda: (p - np.eye(z.shape[1])[labels]) / n)
 
 
 def softmax_ce_logits_minus_y(logits, labels):
-    y = np.zeros_like(logits)
-    y[np.arange(len(labels)), labels] = 1.0
-    return (logits - y) / len(labels)                   # forgot the softmax
+    z, n = logits.data, len(labels)
+    value = -np.log(_softmax(z)[np.arange(n), labels]).mean()
+    return _ce(logits, labels, value, lambda: (z - np.eye(z.shape[1])[labels]) / n)   # forgot the softmax
+
+
+def softmax_ce_sum(logits, labels):
+    z, n = logits.data, len(labels)
+    p = _softmax(z)
+    value = -np.log(p[np.arange(n), labels]).sum()
+    return _ce(logits, labels, value, lambda: (p - np.eye(z.shape[1])[labels]) / n)
 
 
 BUGS = {
     "dense_backward": [dense_backward_transposed_dw, dense_backward_mean_bias,
                        dense_backward_forgets_weights_in_dx, dense_backward_db_per_example],
-    "softmax_cross_entropy_grad": [softmax_ce_no_batch_mean, softmax_ce_unstable, softmax_ce_logits_minus_y],
+    "matmul": [matmul_assigns, matmul_forgets_upstream],
+    "Dense": [DenseNoBias, DenseBiasFirst, DenseDetachedKernel],
+    "softmax_cross_entropy": [softmax_ce_no_batch_mean, softmax_ce_unstable, softmax_ce_logits_minus_y, softmax_ce_sum],
 }

@@ -1,32 +1,59 @@
-"""Planted bugs for lesson 3: each must fail its exercise's grader."""
+"""Planted bugs for lesson 3: each must fail its exercise's grader with its own diagnosis."""
 import numpy as np
 
+from tinynet.mine import reference
 
-def bce_naive(z, y):
-    p = 1.0 / (1.0 + np.exp(-z))                         # saturates to exactly 0 or 1 ...
+Tensor = reference(1).Tensor
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _bce(logits, targets, value, grad_of):
+    z, y = logits.data, np.asarray(targets, dtype=np.float64)
     with np.errstate(all="ignore"):
-        return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))   # ... and log(0) = -inf
+        out = Tensor(value(z, y), (logits,))
+
+    def rule():
+        logits.grad += out.grad * grad_of(z, y)
+    out.backward_rule = rule
+    return out
 
 
-def bce_sum_not_mean(z, y):
-    return float(np.sum(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+def _stable(z, y):
+    return np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
 
 
-def bce_wrong_sign(z, y):
-    return float(np.mean(np.maximum(z, 0.0) + z * y + np.log1p(np.exp(-np.abs(z)))))
+def bce_naive(logits, targets):
+    def value(z, y):
+        p = 1.0 / (1.0 + np.exp(-z))                      # saturates to exactly 0 or 1 ...
+        return np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))   # ... and log(0) = -inf
+    return _bce(logits, targets, value, lambda z, y: (_sigmoid(z) - y) / z.size)
 
 
-def bce_grad_no_mean(z, y):
-    return 0.5 * (1.0 + np.tanh(0.5 * z)) - y
+def bce_sum_not_mean(logits, targets):
+    return _bce(logits, targets, lambda z, y: np.sum(_stable(z, y)), lambda z, y: (_sigmoid(z) - y) / z.size)
 
 
-def bce_grad_y_minus_p(z, y):
-    return (y - 0.5 * (1.0 + np.tanh(0.5 * z))) / z.size   # ascent direction
+def bce_wrong_sign(logits, targets):
+    return _bce(logits, targets, lambda z, y: np.mean(np.maximum(z, 0.0) + z * y + np.log1p(np.exp(-np.abs(z)))),
+                lambda z, y: (_sigmoid(z) - y) / z.size)
 
 
-def bce_grad_times_sigmoid_derivative(z, y):
-    p = 0.5 * (1.0 + np.tanh(0.5 * z))
-    return (p - y) * p * (1 - p) / z.size                   # the MSE-through-sigmoid gradient
+def bce_grad_no_mean(logits, targets):
+    return _bce(logits, targets, lambda z, y: np.mean(_stable(z, y)), lambda z, y: _sigmoid(z) - y)
+
+
+def bce_grad_y_minus_p(logits, targets):
+    return _bce(logits, targets, lambda z, y: np.mean(_stable(z, y)), lambda z, y: (y - _sigmoid(z)) / z.size)
+
+
+def bce_grad_times_sigmoid_derivative(logits, targets):
+    def grad(z, y):
+        p = _sigmoid(z)
+        return (p - y) * p * (1 - p) / z.size              # the MSE-through-sigmoid gradient
+    return _bce(logits, targets, lambda z, y: np.mean(_stable(z, y)), grad)
 
 
 def sgd_step_copies(params, grads, lr):
@@ -40,7 +67,7 @@ def sgd_step_ascent(params, grads, lr):
 
 
 BUGS = {
-    "bce_with_logits": [bce_naive, bce_sum_not_mean, bce_wrong_sign],
-    "bce_with_logits_grad": [bce_grad_no_mean, bce_grad_y_minus_p, bce_grad_times_sigmoid_derivative],
+    "bce_with_logits": [bce_naive, bce_sum_not_mean, bce_wrong_sign, bce_grad_no_mean, bce_grad_y_minus_p,
+                        bce_grad_times_sigmoid_derivative],
     "sgd_step": [sgd_step_copies, sgd_step_ascent],
 }
