@@ -47,6 +47,8 @@ def test_every_lesson_notebook_is_valid_and_in_reading_order(lesson):
     assert code, "lesson.py's cells are missing"
     positions = [script.index(source) for source in code]
     assert positions == sorted(positions)
+    # figures appear inline because the lesson writes them where the setup cell watches
+    assert "TINYNET_OUT" in script, "lesson.py should write its figures into $TINYNET_OUT (default ./out)"
     # and last, the grader of `tinynet check N`
     assert nb.cells[-1].cell_type == "code" and f"check_lesson({lesson.number})" in nb.cells[-1].source
 
