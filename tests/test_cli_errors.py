@@ -61,6 +61,7 @@ def test_small_compare_runs_and_says_where_it_wrote(tmp_path):
     assert done.returncode == 0, done.stderr
     assert str(out) in done.stdout and "results.json" in done.stdout
     assert "he_normal" in done.stdout and "stalls" in done.stdout
-    assert sorted(os.listdir(out)) == sorted(["notes.txt", "results.json", "table.txt", "loss_curves.png",
-                                              "depth_profile.png", "activation_histograms.png"])
+    from tinynet.lab.folder import MANIFEST
+    from tinynet.lab.report import FILES
+    assert sorted(os.listdir(out)) == sorted(["notes.txt", MANIFEST, *FILES.values()])
     assert (out / "notes.txt").read_text() == "mine\n"

@@ -7,7 +7,10 @@ Read it bottom-up, as the lessons do: ``kernels`` (numba matmul and random numbe
 ``init`` (the initializer catalogue), ``tensor``/``functional`` (autograd), ``nn``,
 ``optim``, ``train``, ``diagnostics``, ``lab``.
 """
-from . import kernels
+from .interrupts import quiet_while_starting
+
+quiet_while_starting()  # the `tinynet` command: Ctrl-C during these imports is one line, not a traceback
+from . import kernels  # noqa: E402
 from .autograd import no_grad
 from .dtypes import get_default_dtype, set_default_dtype
 from .tensor import Tensor, tensor

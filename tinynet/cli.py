@@ -65,7 +65,7 @@ def _compare_parser(sub):
 
 def _compare(args):
     from .lab import DEFAULT_SCHEMES, CompareConfig, LabError, compare
-    from .lab.compare import check_writable
+    from .lab.folder import ResultFolder
 
     try:
         config = CompareConfig(
@@ -73,7 +73,7 @@ def _compare(args):
             activation=args.activation, depth=args.depth, width=args.width, optimizer=args.optimizer,
             lr=args.lr, steps=args.steps, epochs=args.epochs, seeds=args.seeds, batch_size=args.batch_size,
             threshold=args.threshold, dtype=args.dtype, out=args.out)
-        check_writable(config.out)
+        ResultFolder(config.out).check()
         if not args.quiet:
             print(f"tinynet compare: {len(config.schemes)} schemes x {config.seeds} seeds on {config.dataset}",
                   file=sys.stderr)
@@ -84,6 +84,12 @@ def _compare(args):
     print(f"\nTook {result.seconds:.1f} s. Wrote into {os.path.abspath(config.out)}:")
     for path in result.files.values():
         print(f"  {path}")
+    if result.took_over:
+        print(f"Took over {config.out}, left locked by a run (pid {result.took_over}) that is no longer running.")
+    if result.replaced:
+        print(f"Replaced the earlier run's {', '.join(result.replaced)}.")
+    if result.removed:
+        print(f"Removed the earlier run's {', '.join(result.removed)}, which this run does not write.")
     return 0
 
 
@@ -187,13 +193,17 @@ def build_parser():
 
 def main(argv=None):
     """Entry point of the ``tinynet`` command; returns the exit code."""
+    from . import atomic, interrupts
+
+    interrupts.command_handling()  # from here on Ctrl-C is a KeyboardInterrupt, handled below
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return USER_ERROR
     try:
-        return int(args.handler(args) or 0)
+        with atomic.sigterm_raises():  # SIGTERM unwinds like Ctrl-C, so temporary files are removed
+            return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         print("\ntinynet: interrupted", file=sys.stderr)
         return 130

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import warnings
 
 import matplotlib
@@ -19,6 +18,8 @@ import matplotlib
 matplotlib.use("Agg")  # no display needed: tinynet draws into files
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+from . import atomic  # noqa: E402
 
 #: line colours, in order: Okabe and Ito's colour-blind-safe palette (Wong, Nature Methods
 #: 8:441, 2011) without its yellow, which is unreadable on white. The lab's report.html
@@ -38,29 +39,14 @@ def line_style(i):
     return LINE_STYLES[(i // len(PALETTE)) % len(LINE_STYLES)]
 
 
-def _public_mode(fd):
-    """mkstemp creates 0600 files; give the result the mode a plain open() would (0666 & ~umask)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)
-
-
 def save(fig, path, dpi=110):
-    """Write ``fig`` to ``path`` (PNG unless the suffix says otherwise) through a temporary
-    file in the same directory and an atomic rename, then close the figure."""
+    """Write ``fig`` to ``path`` (PNG unless the suffix says otherwise) atomically (see
+    :mod:`tinynet.atomic`), then close the figure."""
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
     suffix = os.path.splitext(path)[1] or ".png"
-    fd, tmp = tempfile.mkstemp(prefix=".tinynet-", suffix=suffix, dir=directory)
     try:
-        _public_mode(fd)
-        with os.fdopen(fd, "wb") as f:
+        with atomic.open_for_write(path, "wb") as f:
             fig.savefig(f, format=suffix.lstrip(".").lower(), dpi=dpi, bbox_inches="tight")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     finally:
         plt.close(fig)
     return path

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import interrupts
 from .autograd import no_grad
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse
 from .tensor import Tensor
@@ -138,6 +139,7 @@ def fit(model, x, y, optimizer, loss_fn="cross_entropy", epochs=1, batch_size=No
                     "initializer with a smaller scale (e.g. he_normal or glorot_uniform), or "
                     "standardized inputs."
                 )
+            interrupts.raise_if_interrupted()
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()

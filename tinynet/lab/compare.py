@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import datasets, report
 from .config import CompareConfig
 from .errors import LabError
+from .folder import ResultFolder
 from .run import Progress, run_one
 from .threads import single_blas_thread
 from .verdict import majority
@@ -37,6 +37,9 @@ class Comparison:
     summaries: dict
     files: dict
     seconds: float
+    replaced: list = field(default_factory=list)   # files of an earlier run in --out that were replaced
+    removed: list = field(default_factory=list)    # files of an earlier run that this run does not write
+    took_over: int | None = None                   # pid of a dead run whose lock this run took over
 
     def table(self):
         return report.table(self)
@@ -45,23 +48,9 @@ class Comparison:
         return report.as_dict(self)
 
 
-def check_writable(out):
-    """Create ``out`` if needed and prove a file can be written there, before any training."""
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise LabError(f"--out {out!r} exists and is not a folder; choose a folder path")
-    try:
-        os.makedirs(out, exist_ok=True)
-    except OSError as err:
-        raise LabError(f"cannot create the output folder --out {out!r}: {err.strerror or err}; "
-                       "choose a folder you can write to") from None
-    if not os.path.isdir(out):
-        raise LabError(f"--out {out!r} exists and is not a folder; choose a folder path")
-    try:
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as err:
-        raise LabError(f"cannot write into --out {out!r}: {err.strerror or err}; "
-                       "choose a folder you can write to") from None
+class OutputError(LabError):
+    """Training finished but its files could not be written (a full disk, a folder where a
+    file goes...). The message names the file, the cause, and where the results were kept."""
 
 
 def summarize(runs):
@@ -94,10 +83,46 @@ def summarize(runs):
 
 def compare(config=None, progress=True, write=True, **settings):
     """Run the comparison of ``config`` (or of ``CompareConfig(**settings)``); write the
-    table, figures and results.json into ``config.out`` unless ``write=False``."""
+    table, figures and results.json into ``config.out`` unless ``write=False``.
+
+    The folder is claimed before training (a second run on it is refused with a
+    :class:`LabError`) and receives the new files all together at the end (see
+    :mod:`tinynet.lab.folder`): interrupted, it still holds the earlier run, whole."""
     config = config or CompareConfig(**settings)
-    if write:
-        check_writable(config.out)
+    if not write:
+        return _compute(config, progress)[0]
+    folder = ResultFolder(config.out)
+    writing = None
+    try:
+        with folder:
+            comparison, samples, classes = _compute(config, progress)
+            writing = True
+            report.write_all(comparison, samples, classes, folder.tmp)
+            comparison.files = {k: os.path.join(config.out, v) for k, v in report.FILES.items()
+                                if os.path.exists(os.path.join(folder.tmp, v))}
+            folder.commit()
+            writing = False
+    except OSError as err:
+        if not writing:
+            raise
+        raise OutputError(_write_failure(err, folder)) from None
+    comparison.replaced, comparison.removed, comparison.took_over = folder.replaced, folder.removed, folder.took_over
+    return comparison
+
+
+def _write_failure(err, folder):
+    """One line: which file, why, and where what was computed is."""
+    name = os.path.basename(err.filename) if err.filename else "the results"
+    cause = err.strerror or str(err)
+    if folder.kept:
+        kept = sorted(n for n in os.listdir(folder.kept) if os.path.isfile(os.path.join(folder.kept, n)))
+        saved = f"what was written is kept in {folder.kept} ({', '.join(kept)})"
+    else:
+        saved = "nothing could be kept"
+    return f"training finished, but {name} could not be written into {folder.given}: {cause}; {saved}"
+
+
+def _compute(config, progress):
     start = time.perf_counter()
     data = datasets.load(config.dataset, dtype=config.np_dtype)
     n = len(data.x_train)
@@ -107,9 +132,7 @@ def compare(config=None, progress=True, write=True, **settings):
     with single_blas_thread():
         runs, samples, summaries = _run_all(config, data, bar)
     comparison = Comparison(config, data.describe(), runs, summaries, {}, time.perf_counter() - start)
-    if write:
-        comparison.files = report.write_all(comparison, samples, classes=data.classes)
-    return comparison
+    return comparison, samples, data.classes
 
 
 def _run_all(config, data, bar):

@@ -4,11 +4,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 
 import numpy as np
 
-from .. import plot
+from .. import atomic, plot
 from . import report_html
 
 FILES = {
@@ -96,25 +95,14 @@ def as_dict(comparison):
     })
 
 
-def write_text(path, text):
-    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=".tinynet-", suffix=".tmp", dir=os.path.dirname(os.path.abspath(path)))
-    try:
-        plot._public_mode(fd)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
-def write_all(comparison, samples, classes):
-    """Write every file into ``config.out``; returns name -> path."""
-    out = comparison.config.out
-    paths = {k: os.path.join(out, v) for k, v in FILES.items()}
+def write_all(comparison, samples, classes, directory):
+    """Write every file of the run into ``directory`` (a :class:`~tinynet.lab.folder.ResultFolder`'s
+    temporary folder); returns name -> path. results.json and the table come first, so that a
+    failure while drawing (a full disk) still leaves the numbers behind."""
+    paths = {k: os.path.join(directory, v) for k, v in FILES.items()}
+    comparison.files = {k: os.path.join(comparison.config.out, v) for k, v in FILES.items()}
+    atomic.write_text(paths["results"], json.dumps(as_dict(comparison), indent=1, allow_nan=False) + "\n")
+    atomic.write_text(paths["table"], comparison.table() + "\n")
     curves = {label: [r["loss_curve"] for r in comparison.runs if r["scheme"] == label]
               for label in comparison.summaries}
     thr = comparison.runs[0]["threshold"]
@@ -133,8 +121,5 @@ def write_all(comparison, samples, classes):
                        title=f"Signal across depth at initialization ({comparison.config.activation})")
     plot.activation_histograms(samples, paths["activation_histograms"],
                                title=f"Hidden activations at initialization ({comparison.config.activation}, seed 0)")
-    comparison.files = paths
-    write_text(paths["table"], comparison.table() + "\n")
-    write_text(paths["results"], json.dumps(as_dict(comparison), indent=1, allow_nan=False) + "\n")
-    write_text(paths["report_html"], report_html.page(as_dict(comparison), paths))
+    atomic.write_text(paths["report_html"], report_html.page(as_dict(comparison), paths))
     return paths
