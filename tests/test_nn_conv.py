@@ -178,16 +178,14 @@ def test_pooling_equals_torch_forward_and_backward(kind):
 # ------------------------------------------------------------------ thread-invariance
 @pytest.mark.slow
 def test_conv_gives_the_same_bits_with_one_and_two_threads():
-    """On tinynet's numba GEMM (every product, BLAS threshold off) a conv layer's forward and
+    """On tinynet's numba GEMM (the default backend) a conv layer's forward and
     backward do not depend on the thread count: im2col/col2im are serial copies and sums in
     a fixed order and the GEMM's summation order ignores the thread count."""
     code = textwrap.dedent("""
         import sys
         import numpy as np
         import tinynet as tn
-        from tinynet import kernels
         from tinynet.conv_ops import conv2d
-        kernels.BLAS_MIN_FLOPS = None
         rng = np.random.default_rng(3)
         x = tn.Tensor(rng.standard_normal((16, 14, 14, 8)).astype(np.float32), requires_grad=True)
         k = tn.Tensor(rng.standard_normal((3, 3, 8, 32)).astype(np.float32), requires_grad=True)
