@@ -42,17 +42,22 @@ def float_dtype(dtype, who, allow_none=False):
         if allow_none:
             return _default_dtype
         raise DtypeError(f"{who}: dtype must be float32 or float64, got None")
-    resolved = None
-    if isinstance(dtype, (str, type, np.dtype)):
-        try:
-            resolved = np.dtype(dtype)
-        except TypeError:
-            resolved = None
-    if resolved is None or not any(resolved is d or resolved == d for d in FLOAT_DTYPES):
+    resolved = _numpy_dtype(dtype)
+    if resolved is None or not any(resolved == d for d in FLOAT_DTYPES):
         raise DtypeError(f"{who}: dtype must be float32 or float64 (np.float32, \"float32\", "
                         f"np.dtype(\"float32\"), ...){' or None for the default' if allow_none else ''}"
                         f", got {dtype!r}")
     return resolved
+
+
+def _numpy_dtype(dtype):
+    """numpy's reading of a dtype spec (a name, a type or a dtype), or None; never np.dtype(None)."""
+    if not isinstance(dtype, (str, type, np.dtype)):
+        return None
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        return None
 
 
 def set_default_dtype(dtype):
@@ -68,16 +73,9 @@ def get_default_dtype():
 def tensor_dtype(dtype, who="Tensor"):
     """The dtype a tensor may hold: float32/float64 (``float_dtype``'s names), or a boolean
     or integer dtype (masks, labels, indices; they never require a gradient)."""
-    try:
-        return float_dtype(dtype, who)
-    except DtypeError:
-        pass
-    resolved = None
-    if isinstance(dtype, (str, type, np.dtype)):
-        try:
-            resolved = np.dtype(dtype)
-        except TypeError:
-            resolved = None
+    resolved = _numpy_dtype(dtype)
+    if resolved is not None and any(resolved == d for d in FLOAT_DTYPES):
+        return resolved
     if resolved is None or resolved.kind not in "biu" or not resolved.isnative:
         raise DtypeError(f"{who}: dtype must be float32 or float64 (or a bool or integer dtype for "
                         f"labels and masks), got {dtype!r}")

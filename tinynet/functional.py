@@ -7,7 +7,7 @@ two faces: ``x.relu()`` and ``relu(x)``.
 
 >>> import numpy as np
 >>> concatenate([np.zeros(2), np.ones(1)]).data
-array([0., 0., 1.], dtype=float32)
+array([0., 0., 1.])
 >>> where(np.array([True, False]), np.array([1.0, 2.0]), 0.0).data
 array([1., 0.])
 """

@@ -19,6 +19,18 @@ from .autograd import Context, grad_enabled, no_grad  # noqa: F401  (re-exported
 from .dtypes import as_array, get_default_dtype
 
 
+def _binary(op, reflected=False):
+    """The Tensor method for a binary operator: ``op`` applied to (self, other), or to
+    (other, self) for the reflected form (``__radd__``)."""
+    def method(self, other):
+        other = as_tensor(other, self)
+        return op.apply(other, self) if reflected else op.apply(self, other)
+
+    method.__name__ = f"__{'r' if reflected else ''}{op.__name__.lower()}__"
+    method.__doc__ = f"{'other ' if reflected else ''}{op.__name__}({'other, self' if reflected else 'self, other'}): {op.__doc__.splitlines()[0]}"
+    return method
+
+
 class Tensor:
     """An n-dimensional array that can record how it was computed.
 
@@ -206,41 +218,14 @@ class Tensor:
         return np.array(self.data, dtype=dtype, copy=True)
 
     # -------------------------------------------------------------- operators
-    def __add__(self, other):
-        return ops.Add.apply(self, as_tensor(other, self))
-
-    def __radd__(self, other):
-        return ops.Add.apply(as_tensor(other, self), self)
-
-    def __sub__(self, other):
-        return ops.Sub.apply(self, as_tensor(other, self))
-
-    def __rsub__(self, other):
-        return ops.Sub.apply(as_tensor(other, self), self)
-
-    def __mul__(self, other):
-        return ops.Mul.apply(self, as_tensor(other, self))
-
-    def __rmul__(self, other):
-        return ops.Mul.apply(as_tensor(other, self), self)
-
-    def __truediv__(self, other):
-        return ops.Div.apply(self, as_tensor(other, self))
-
-    def __rtruediv__(self, other):
-        return ops.Div.apply(as_tensor(other, self), self)
-
-    def __pow__(self, other):
-        return ops.Pow.apply(self, as_tensor(other, self))
-
-    def __rpow__(self, other):
-        return ops.Pow.apply(as_tensor(other, self), self)
-
-    def __matmul__(self, other):
-        return ops.MatMul.apply(self, as_tensor(other))
-
-    def __rmatmul__(self, other):
-        return ops.MatMul.apply(as_tensor(other), self)
+    # ``a + b`` runs Add.apply(a, b); ``2 + t`` runs t.__radd__(2), the same op reflected.
+    # A Python number takes the tensor's dtype (``as_tensor``), so ``t * 2`` stays float32.
+    __add__, __radd__ = _binary(ops.Add), _binary(ops.Add, reflected=True)
+    __sub__, __rsub__ = _binary(ops.Sub), _binary(ops.Sub, reflected=True)
+    __mul__, __rmul__ = _binary(ops.Mul), _binary(ops.Mul, reflected=True)
+    __truediv__, __rtruediv__ = _binary(ops.Div), _binary(ops.Div, reflected=True)
+    __pow__, __rpow__ = _binary(ops.Pow), _binary(ops.Pow, reflected=True)
+    __matmul__, __rmatmul__ = _binary(ops.MatMul), _binary(ops.MatMul, reflected=True)
 
     def __neg__(self):
         return ops.Neg.apply(self)

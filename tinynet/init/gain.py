@@ -36,7 +36,7 @@ def calculate_gain(nonlinearity, param=None):
     >>> calculate_gain("relu") == math.sqrt(2)
     True
     >>> round(calculate_gain("leaky_relu", 0.2), 6)
-    1.386750
+    1.38675
     """
     if nonlinearity in _ONE:
         return 1

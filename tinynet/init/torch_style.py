@@ -107,7 +107,9 @@ class KaimingNormal(KaimingUniform):
 
     He et al. 2015. Keras's he_normal has the same std (for ReLU) but truncates at 2 sigma.
 
-    >>> w = kaiming_normal((784, 256), seed=0)      # std about sqrt(2/784)
+    >>> w = kaiming_normal((784, 256), seed=0)
+    >>> round(float(w.std()), 4)                  # sqrt(2/784) = 0.0505
+    0.0505
     """
 
     _normal = True

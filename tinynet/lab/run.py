@@ -1,4 +1,4 @@
-"""One training run per (scheme, seed), and the comparison that loops over them.
+"""One training run per (scheme, seed); ``compare.py`` loops over the schemes and seeds.
 
 Every run builds the same MLP -- ``depth`` hidden Dense layers of ``width`` units with the
 chosen activation, then a linear Dense layer to K logits (the softmax lives in the

@@ -27,12 +27,12 @@ class Activation(Module):
         return x.activate(self.activation_name, self.activation_param)
 
 
-class Identity(Activation):
-    activation_name = "linear"
-
-
-class ReLU(Activation):
-    activation_name = "relu"
+# Each layer names its row of the table; everything else is in the table.
+class Identity(Activation): activation_name = "linear"      # noqa: E701
+class ReLU(Activation): activation_name = "relu"            # noqa: E701
+class Tanh(Activation): activation_name = "tanh"            # noqa: E701
+class Sigmoid(Activation): activation_name = "sigmoid"      # noqa: E701
+class Softsign(Activation): activation_name = "softsign"    # noqa: E701
 
 
 class LeakyReLU(Activation):
@@ -47,18 +47,6 @@ class LeakyReLU(Activation):
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}"
-
-
-class Tanh(Activation):
-    activation_name = "tanh"
-
-
-class Sigmoid(Activation):
-    activation_name = "sigmoid"
-
-
-class Softsign(Activation):
-    activation_name = "softsign"
 
 
 #: The layer class of every row of the activation table, keyed by the row's name.
