@@ -85,7 +85,8 @@ def open_for_write(path, mode="wb", encoding=None):
         except BaseException as err:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            if isinstance(err, OSError) and err.filename in (None, tmp):  # name the target, not the hidden file
+            if isinstance(err, OSError) and err.errno is not None and err.filename in (None, tmp):
+                # name the target, not the hidden temporary file
                 raise OSError(err.errno, err.strerror or str(err), path) from err
             raise
 
