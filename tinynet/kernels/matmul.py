@@ -27,14 +27,14 @@ Multiplication", ACM TOMS 2008)
 1. **C-blocks.** ``C`` is cut into blocks of ``mc x NC`` entries, one *panel* (NC
    columns) wide; each block is one call of the serial :func:`_multiply_block`, which
    accumulates in a private, zeroed (mc, nc) buffer that is copied to ``C`` at the end.
-   The blocks are independent, so a large product hands them to numba's threads with
-   ``prange`` (:func:`_multiply_blocks_parallel`); a small one runs the same calls one
-   after another on the calling thread (:func:`_multiply_blocks_serial`, the same source
-   compiled without ``parallel=True``), because waking the worker threads costs more than
-   such a product. Blocks are as tall as possible (every block packs the panel of ``Qᵀ``
-   it reads, step 2, so taller blocks pack less): at most MC = 256 rows, and on the
-   parallel path just enough blocks per panel that the threads share the full panels
-   evenly (:func:`block_height`).
+   The blocks are independent. A product of at least PARALLEL_MIN_MACS multiply-adds
+   shares them among threads through :mod:`.pool` (whoever is awake takes the next
+   block: a busy core never holds the product up); a smaller one runs them one after
+   another on the calling thread, because waking a thread costs more than such a product.
+   Blocks are as tall as possible (every block packs the panel of ``Qᵀ`` it reads, step
+   2, so taller blocks pack less): at most MC = 256 rows, and for a shared product just
+   enough blocks per panel that the threads share the full panels evenly
+   (:func:`block_height`).
 2. **k-blocks, packed where they are used.** Inside a block the sum over ``p`` runs in
    blocks of ``KC`` terms. For each k-block the task first copies the kc x nc slice of
    ``Qᵀ`` it needs into its own C-contiguous buffer ``qb``, so that ``qb[t, :]`` is one
@@ -80,9 +80,9 @@ inner dimensions) and a C-contiguous output ``c`` of shape (m, n) that they over
 from math import gcd
 
 import numpy as np
-from numba import get_num_threads, njit, prange
+from numba import njit
 
-from .serial_parallel import serial_and_parallel
+from . import pool
 
 KC = 256   # terms of the sum over p per k-block (rows of a packed block)
 MC = 256   # most rows of C per block
@@ -178,16 +178,20 @@ def _update_rows(pf, ps0, ps1, m, i0, p0, kc, qb, ncv, acc, a0):
             row3[j] += x3 * v0
 
 
-@njit(**_OPTIONS)
-def _multiply_block(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, i_start, mc, jp):
-    """Block (i_start.., jp·NC..) of P · Qᵀ (m, n), clipped, written to c -- or to cᵀ if ``swap``.
+@njit(nogil=True, **_OPTIONS)
+def _multiply_block(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, block):
+    """Block number ``block`` of P · Qᵀ (m, n), written to c -- or to cᵀ if ``swap``.
 
-    For each k-block the task packs the kc x nc slice of Qᵀ it needs into its own buffer,
-    then sweeps its rows MR at a time, summing into its own zeroed accumulator; at the end
-    it copies the accumulator into ``c`` (``c[i, j]``, or ``c[j, i]`` when ``swap``).
-    ``mc`` is a multiple of MR.
+    The blocks are mc x NC tiles numbered row-major (``block // panels`` is the row of
+    tiles, ``block % panels`` the panel), clipped at the edges; ``mc`` is a multiple of MR.
+    For each k-block the kernel packs the kc x nc slice of Qᵀ it needs into its own
+    buffer, then sweeps its rows MR at a time, summing into its own zeroed accumulator; at
+    the end it copies the accumulator into ``c`` (``c[i, j]``, or ``c[j, i]`` when
+    ``swap``). Compiled with ``nogil=True``: threads of :mod:`.pool` run blocks at once.
     """
-    j_start = jp * NC
+    panels = (n + NC - 1) // NC
+    i_start = (block // panels) * mc
+    j_start = (block % panels) * NC
     rows = min(mc, m - i_start)
     nc = min(NC, n - j_start)
     ncv = (nc + NV - 1) // NV * NV
@@ -209,23 +213,6 @@ def _multiply_block(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, i_start, mc, j
             src = acc[a]
             for j in range(nc):
                 dst[j_start + j] = src[j]
-
-
-@serial_and_parallel
-def _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc):
-    """P · Qᵀ into c (or cᵀ), one mc x NC block per task (``prange``: a plain range when serial).
-
-    Tasks write disjoint blocks of ``c``: no locks, and the result does not depend on which
-    thread runs which block. The body of a task is a separate, serial function: compiled
-    inside the parallel loop, the same code ran ~20% slower (measured on one thread).
-    """
-    blocks_n = (n + NC - 1) // NC
-    for blk in prange((m + mc - 1) // mc * blocks_n):
-        _multiply_block(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, (blk // blocks_n) * mc, mc,
-                        blk % blocks_n)
-
-
-_multiply_blocks_serial, _multiply_blocks_parallel = _multiply_blocks
 
 
 def _ceil_div(a, b):
@@ -260,17 +247,12 @@ def _flat(x):
 
 
 def will_run_parallel(m, n, k):
-    """True if an (m, k) x (k, n) product takes the parallel path (see PARALLEL_MIN_MACS)."""
-    return m * n * k >= PARALLEL_MIN_MACS and get_num_threads() > 1
+    """True if an (m, k) x (k, n) product is shared among threads (see PARALLEL_MIN_MACS)."""
+    return m * n * k >= PARALLEL_MIN_MACS and pool.threads() > 1
 
 
 def _gemm_pqt(p_view, q_view, c):
-    """c = p_view @ q_view.T for p_view (m, k), q_view (n, k) of any strides; c is (m, n).
-
-    This driver is plain Python on purpose: calling the parallel kernel straight from
-    Python lets numba start its thread pool when the kernel is loaded from the cache (a
-    cached non-parallel caller of a parallel kernel would skip that start-up).
-    """
+    """c = p_view @ q_view.T for p_view (m, k), q_view (n, k) of any strides; c is (m, n)."""
     m, k = p_view.shape
     n = q_view.shape[0]
     if m == 0 or n == 0:
@@ -286,12 +268,15 @@ def _gemm_pqt(p_view, q_view, c):
         swap = False
     pf, ps0, ps1 = _flat(p_view)
     qf, qs0, qs1 = _flat(q_view)
-    if will_run_parallel(m, n, k):
-        _multiply_blocks_parallel(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap,
-                                  block_height(m, n, get_num_threads()))
+    threads = pool.threads() if will_run_parallel(m, n, k) else 1
+    mc = block_height(m, n, threads)
+    blocks = _ceil_div(m, mc) * _ceil_div(n, NC)
+    args = (pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc)
+    if threads > 1:
+        pool.run(_multiply_block, args, blocks)
     else:
-        _multiply_blocks_serial(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap,
-                                block_height(m, n, 1))
+        for block in range(blocks):
+            _multiply_block(*args, block)
     return c
 
 
