@@ -178,3 +178,19 @@ def test_numba_kernel_gives_the_same_bits_on_one_thread():
             assert proc.returncode == 0, proc.stderr
             results.append(np.load(path))
     np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_thread_count_switch_changes_no_bit():
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((300, 400)).astype(np.float32)
+    b = rng.standard_normal((400, 200)).astype(np.float32)
+    saved = kernels.get_num_threads()
+    try:
+        kernels.set_num_threads(1)
+        one = kernels.matmul(a, b)
+        kernels.set_num_threads(2)
+        assert kernels.get_num_threads() == 2
+        two = kernels.matmul(a, b)
+    finally:
+        kernels.set_num_threads(saved)
+    np.testing.assert_array_equal(one, two)

@@ -34,6 +34,37 @@ Backends
              another name for it. BLAS sums in an order that depends on its own blocking
              and its thread count, so its results may change with ``OPENBLAS_NUM_THREADS``.
 
+Threads: ``kernels.set_num_threads(n)`` / ``kernels.get_num_threads()`` size the pool of
+:mod:`.pool` that large products share (default: ``NUMBA_NUM_THREADS``, at most the CPUs
+this process may use).
+
+Reproducibility: what gives the same bits, and what does not
+------------------------------------------------------------
+Invariant, bit for bit, on one machine with one installation:
+
+- the three products on the ``"numba"`` backend, for any thread count, serial or shared
+  path, operand layout or spelling (``a @ b`` or the same product as ``a.T @ b``);
+- the fused kernels of :mod:`tinynet.fused` and the optimizer updates: serial loops in a
+  fixed order;
+- the random streams of :mod:`.random` (counter-based: element i depends on the seed, the
+  stream and i only);
+- hence a whole training run on the default backend: ``tests/test_kernels_thread_invariance.py``
+  trains 200 Fashion-MNIST steps on one and on two threads and compares every loss and
+  weight bit for bit.
+
+Not invariant:
+
+- the ``"blas"`` backend: OpenBLAS splits a product among its threads and its kernels
+  (chosen per CPU, or by ``OPENBLAS_CORETYPE``) sum in their own orders, so results can
+  change with ``OPENBLAS_NUM_THREADS``;
+- what still calls numpy's BLAS/LAPACK directly: products of other ranks than 2-D x 2-D
+  (``np.matmul`` on stacks and vectors), the orthogonal initializer's QR, and the
+  Jacobians/SVDs of :mod:`tinynet.diagnostics`;
+- another CPU or another numba/LLVM/numpy version: where a multiply and an add are fused
+  into one FMA, how wide numpy's SIMD loops for ``sum``/``exp``/``tanh`` are, and which of
+  its dispatched implementations runs all depend on the instruction set, so the last bits
+  (and, through a chaotic training run, more) may differ between machines.
+
 The attribute ``kernels.matmul`` is the function above; the module that holds the numba
 kernels is ``kernels.numba_backend`` (``from tinynet.kernels.matmul import ...`` also
 works).
@@ -43,7 +74,7 @@ import contextlib
 import numpy as np
 
 from . import matmul as numba_backend
-from . import numpy_backend
+from . import numpy_backend, pool
 from . import random  # noqa: F401
 
 BACKENDS = ("numba", "blas")
@@ -80,6 +111,16 @@ def using(name):
         yield _state["backend"]
     finally:
         _state["backend"] = previous
+
+
+def set_num_threads(n):
+    """Share each large product among ``n`` threads from now on (1: all on the caller)."""
+    pool.set_threads(n)
+
+
+def get_num_threads():
+    """How many threads share a large product (the calling thread included)."""
+    return pool.threads()
 
 
 # --------------------------------------------------------------------------- checks
