@@ -72,9 +72,8 @@ SWEEP = {
        (lambda d, cls=cls: _make(cls)((3, 3, 2, 2) if cls.__name__ == "Dirac" else (3, 3), dtype=d), "default")
        for cls in _initializer_classes()},
 }
-for _extra in ("trunc_normal", "sparse"):
-    if hasattr(init, _extra):
-        SWEEP[f"tinynet.init.{_extra}"] = (lambda d, f=_extra: getattr(init, f)((4, 3), dtype=d), "default")
+SWEEP["tinynet.init.torch_style.trunc_normal"] = (lambda d: init.trunc_normal((4, 3), dtype=d), "default")
+SWEEP["tinynet.init.sparse.torch_sparse"] = (lambda d: init.torch_sparse((4, 3), 0.5, dtype=d), "default")
 
 #: Tensor-like holders also accept integer and boolean dtypes (labels, masks)
 HOLDS_ANY = {"tinynet.tensor.Tensor", "tinynet.tensor.tensor", "tinynet.dtypes.as_array", "tinynet.dtypes.tensor_dtype"}
@@ -134,7 +133,9 @@ def test_tensor_keeps_integer_and_boolean_dtypes_when_asked():
 def _public_functions_with_a_dtype():
     found = set()
     for info in pkgutil.walk_packages(tn.__path__, "tinynet."):
-        if info.name.endswith("__main__") or info.name.startswith(("tinynet.lessons", "tinynet.lesson_tests", "tinynet.cli", "tinynet.notebook")):
+        # mine_standins: the lessons' stand-ins that run a learner's own engine, always in float64
+        if info.name.endswith("__main__") or info.name.startswith(("tinynet.lessons", "tinynet.lesson_tests", "tinynet.cli",
+                                                                   "tinynet.notebook", "tinynet.mine_standins")):
             continue
         module = importlib.import_module(info.name)
         for attr, obj in vars(module).items():

@@ -25,9 +25,11 @@ from .random_basic import RandomNormal, RandomUniform, TruncatedNormal
 from . import residual
 from .residual import depth_scale
 from .registry import NAMES, FunctionInitializer, deserialize, get, serialize
+from .sparse import Sparse, torch_sparse
 from .schemes import GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform
 from .torch_style import (KaimingNormal, KaimingUniform, XavierNormal, XavierUniform,
-                          kaiming_normal, kaiming_uniform, xavier_normal, xavier_uniform)
+                          kaiming_normal, kaiming_uniform, trunc_normal, xavier_normal,
+                          xavier_uniform)
 from .truncation import truncated_std
 from .variance_scaling import VarianceScaling
 
@@ -40,6 +42,6 @@ __all__ = [
     "HeNormal", "HeUniform", "Orthogonal",
     "KaimingNormal", "KaimingUniform", "XavierNormal", "XavierUniform",
     "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
-    "lsuv", "LSUVLayerReport",
+    "lsuv", "LSUVLayerReport", "Sparse", "torch_sparse", "trunc_normal",
     "Dirac", "dirac", "residual", "depth_scale",
 ]

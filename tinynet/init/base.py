@@ -103,6 +103,14 @@ class Initializer:
             raise TypeError(f"{cls.__name__}.from_config: bad config {config!r} ({err}). "
                             f"Use the dict returned by get_config().") from None
 
+    def clone(self):
+        """A fresh, equal initializer (``from_config(get_config())``), as Keras's ``clone``.
+
+        Its call counter restarts: a seeded clone gives the arrays the original gave from
+        its first call on; an unseeded one draws from the global generator.
+        """
+        return type(self).from_config(self.get_config())
+
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({args})"

@@ -14,13 +14,17 @@ __all__ = ["Zeros", "Ones", "Constant", "Identity"]
 
 
 class Constant(Initializer):
-    """Every entry equal to ``value`` (Keras default 0.0).
+    """Every entry equal to ``value`` (Keras default 0.0), or an array ``value`` broadcast
+    to the shape asked for (as Keras's ``Constant(value=array)``).
 
     Use it for biases (e.g. a small positive bias before ReLU) or to *show* the symmetry
-    problem; never for a kernel you want to train.
+    problem; never for a kernel you want to train. An array value is how ``init.get(array)``
+    turns a given array into an initializer.
 
     >>> Constant(0.1)((2, 3))[0, 0]
     np.float32(0.1)
+    >>> Constant([1.0, 2.0])((2, 2), dtype="float64").tolist()
+    [[1.0, 2.0], [1.0, 2.0]]
     """
 
     _params = ("value",)
@@ -28,11 +32,28 @@ class Constant(Initializer):
 
     def __init__(self, value=0.0):
         super().__init__(seed=None)
-        self.value = check_number(value, "value", "Constant")
+        if np.ndim(value) == 0:
+            self.value = check_number(value, "value", type(self).__name__)
+            return
+        array = np.array(value, dtype=np.float64)       # a copy: later edits to `value` do not leak in
+        if not np.all(np.isfinite(array)):
+            raise TypeError(f"{type(self).__name__}: value must be finite numbers; got {value!r}.")
+        self.value = array
+
+    def get_config(self):
+        value = self.value.tolist() if isinstance(self.value, np.ndarray) else self.value
+        return {"value": value} if "value" in self._params else {}
 
     def _sample(self, shape, dtype):
         dims = check_shape(shape, type(self).__name__, allow_zero=True)
-        return np.full(dims, self.value, dtype=dtype)
+        if not isinstance(self.value, np.ndarray):
+            return np.full(dims, self.value, dtype=dtype)
+        try:
+            return np.array(np.broadcast_to(self.value, dims), dtype=dtype)
+        except ValueError:
+            raise ValueError(f"{type(self).__name__}: the value array of shape {self.value.shape} cannot "
+                             f"fill the shape {dims}; give an array of shape {dims} (or one that "
+                             f"broadcasts to it).") from None
 
 
 class Zeros(Constant):

@@ -8,7 +8,10 @@ Accepted identifiers (Keras's rules, plus tinynet's PyTorch-style names):
 * an Initializer: returned as is (so sharing an instance shares its call counter);
 * a config dict ``{"class_name": "HeNormal", "config": {"seed": 0}}`` (Keras's
   serialization; extra keys such as ``"module"`` are ignored);
-* a callable ``fn(shape, dtype)``: wrapped so its result is checked and typed.
+* a callable ``fn(shape, dtype)``: wrapped so its result is checked and typed;
+* a numpy array (or a Tensor): ``Constant(value=array)``, which returns that array for its
+  shape (Keras's ``get(array)``);
+* ``None``: returns None, as Keras does (a layer then uses its default).
 
 ``serialize(init)`` produces the dict that ``get`` reads back.
 """
@@ -23,6 +26,7 @@ from .fans import check_shape
 from .orthogonal import Orthogonal
 from .random_basic import RandomNormal, RandomUniform, TruncatedNormal
 from .schemes import GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform
+from .sparse import Sparse
 from .torch_style import KaimingNormal, KaimingUniform, XavierNormal, XavierUniform
 from .variance_scaling import VarianceScaling
 
@@ -31,7 +35,7 @@ __all__ = ["get", "serialize", "deserialize", "NAMES", "FunctionInitializer"]
 _CLASSES = (Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
             VarianceScaling, LecunNormal, LecunUniform, GlorotNormal, GlorotUniform,
             HeNormal, HeUniform, Orthogonal, KaimingNormal, KaimingUniform,
-            XavierNormal, XavierUniform, Dirac)
+            XavierNormal, XavierUniform, Dirac, Sparse)
 
 # The canonical (Keras-style) lower-case name of every class.
 NAMES = {
@@ -43,12 +47,15 @@ NAMES = {
     "he_normal": HeNormal, "he_uniform": HeUniform, "orthogonal": Orthogonal,
     "kaiming_normal": KaimingNormal, "kaiming_uniform": KaimingUniform,
     "xavier_normal": XavierNormal, "xavier_uniform": XavierUniform,
-    "dirac": Dirac,
+    "dirac": Dirac, "sparse": Sparse,
 }
-# Keras's extra spellings (keras.initializers: "normal", "uniform", "zero", "one", and the
-# Identity/Orthogonal class aliases), and every class name.
+# Keras 3's other registry keys (keras/src/initializers/__init__.py: the aliases "normal",
+# "uniform", "zero", "one", "orthogonal"; OrthogonalInitializer's class name and its snake
+# case "orthogonal_initializer"; IdentityInitializer, Identity's exported name), and every
+# tinynet class name.
 _ALIASES = {"normal": RandomNormal, "uniform": RandomUniform, "zero": Zeros, "one": Ones,
-            "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+            "IdentityInitializer": Identity, "identity_initializer": Identity,
+            "OrthogonalInitializer": Orthogonal, "orthogonal_initializer": Orthogonal,
             **{cls.__name__: cls for cls in _CLASSES}}
 _LOOKUP = {**NAMES, **_ALIASES}
 
@@ -112,9 +119,15 @@ def get(identifier):
     HeNormal(seed=None)
     >>> get({"class_name": "Constant", "config": {"value": 0.1}})
     Constant(value=0.1)
+    >>> get(None) is None
+    True
     """
+    if identifier is None:
+        return None
     if isinstance(identifier, Initializer):
         return identifier
+    if isinstance(identifier, np.ndarray) or (hasattr(identifier, "__array__") and not callable(identifier)):
+        return Constant(np.asarray(identifier))
     if isinstance(identifier, str):
         return _class_for(identifier)()
     if isinstance(identifier, dict):
@@ -125,4 +138,5 @@ def get(identifier):
         return FunctionInitializer(identifier)
     raise TypeError(f"cannot interpret {identifier!r} as an initializer; expected a name such as "
                     f"'glorot_uniform', an Initializer instance, a config dict "
-                    f"{{'class_name': ..., 'config': {{...}}}}, or a function fn(shape, dtype).")
+                    f"{{'class_name': ..., 'config': {{...}}}}, a function fn(shape, dtype), an "
+                    f"array (returned as is) or None.")

@@ -24,12 +24,14 @@ The lower-case functions take a shape and return an array; the classes (``Kaimin
 """
 import math
 
+import numpy as np
+
 from .base import Initializer, check_number, resolve_dtype
 from .fans import check_shape, compute_fans
 from .gain import calculate_gain
 
 __all__ = ["XavierUniform", "XavierNormal", "KaimingUniform", "KaimingNormal",
-           "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal"]
+           "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "trunc_normal"]
 
 
 def _torch_fans(shape, who):
@@ -140,3 +142,24 @@ def kaiming_uniform(shape, a=0.0, mode="fan_in", nonlinearity="leaky_relu", seed
 def kaiming_normal(shape, a=0.0, mode="fan_in", nonlinearity="leaky_relu", seed=None, dtype=None):
     """An array drawn as PyTorch's ``kaiming_normal_`` (untruncated normal)."""
     return KaimingNormal(a, mode, nonlinearity, seed)(shape, resolve_dtype(dtype, "kaiming_normal"))
+
+
+def trunc_normal(shape, mean=0.0, std=1.0, a=-2.0, b=2.0, seed=None, dtype=None):
+    """An array drawn as PyTorch's ``trunc_normal_(w, mean, std, a, b)``: N(mean, std²)
+    conditioned on [a, b], where ``a`` and ``b`` are *absolute* values (PyTorch's rule), not
+    multiples of ``std`` (Keras's ``truncated_normal`` cuts at mean ± 2·stddev).
+
+    >>> w = trunc_normal((1000,), mean=0.5, std=1.0, a=0.0, b=1.0, seed=0, dtype="float64")
+    >>> bool(w.min() >= 0.0 and w.max() <= 1.0)
+    True
+    """
+    dtype = resolve_dtype(dtype, "trunc_normal")
+    dims = check_shape(shape, "trunc_normal", allow_zero=True)
+    mean = check_number(mean, "mean", "trunc_normal")
+    std = check_number(std, "std", "trunc_normal", minimum=0.0, strict=True)
+    a, b = check_number(a, "a", "trunc_normal"), check_number(b, "b", "trunc_normal")
+    if not a < b:
+        raise ValueError(f"trunc_normal: needs a < b (the absolute cut-offs); got a={a}, b={b}.")
+    g = XavierUniform(seed=seed)._generator()
+    z = g.truncated_normal(dims, (a - mean) / std, (b - mean) / std, dtype)
+    return np.clip(z * dtype.type(std) + dtype.type(mean), dtype.type(a), dtype.type(b))

@@ -41,20 +41,16 @@ class Dense(Module):
         # The table row (name, parameter), the same for a name, a class or an instance;
         # (None, None) for a custom function, which only the two-node path can run.
         self.activation_name, self.activation_param = activation_spec(self.activation)
-        self.kernel_initializer = init.get(kernel_initializer)
-        self.bias_initializer = init.get(bias_initializer)
+        # None means the default, as init.get(None) is None (Keras's rule)
+        self.kernel_initializer = init.get("glorot_uniform" if kernel_initializer is None else kernel_initializer)
+        self.bias_initializer = init.get("zeros" if bias_initializer is None else bias_initializer)
         self.kernel = Parameter(self.kernel_initializer((self.in_features, self.out_features), dtype=self.dtype))
         self.bias = Parameter(self.bias_initializer((self.out_features,), dtype=self.dtype)) if use_bias else None
         self._forward_hooks = []
 
     def forward(self, x):
         if x.ndim != 2 or x.shape[1] != self.in_features:
-            got = x.shape[1] if x.ndim == 2 else f"an input of rank {x.ndim}"
-            raise ValueError(
-                f"{self.describe()} expects inputs of shape (batch, {self.in_features}), got "
-                f"{x.shape} ({got} features). Flatten or reshape the input, or build the layer "
-                f"with in_features={x.shape[-1] if x.ndim else '?'}."
-            )
+            raise ValueError(self._shape_message(x.shape))
         if not self._forward_hooks and self.activation_name in fused.ACTIVATIONS \
                 and self.activation_param >= 0:
             # Same math in one graph node and one pass over Z (tinynet/fused.py); hooks
@@ -65,6 +61,19 @@ class Dense(Module):
         for hook in list(self._forward_hooks):
             hook(self, x, z, a)
         return a
+
+    def _shape_message(self, shape):
+        """What is wrong with an input of ``shape``, and the fix that fits this case."""
+        expected = f"{self.describe()} expects inputs of shape (batch, {self.in_features}), got {shape}"
+        if len(shape) == 2:
+            return (f"{expected}: {shape[1]} features instead of {self.in_features}. Build the layer with "
+                    f"in_features={shape[1]}, or check what feeds it.")
+        if len(shape) < 2:
+            single = " one example without its batch axis: reshape it to (1, -1)" if shape == (self.in_features,) \
+                else " an input of rank {}; it needs a batch axis and a feature axis".format(len(shape))
+            return f"{expected}:{single}."
+        return (f"{expected}: an input of rank {len(shape)}. Flatten it to (batch, features) first, "
+                "e.g. x.reshape(len(x), -1) or nn.Flatten().")
 
     def register_forward_hook(self, fn):
         """Call ``fn(layer, x, z, a)`` after each forward: input, pre-activation, output."""
