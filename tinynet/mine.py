@@ -57,3 +57,116 @@ def reference(n):
     if path not in _loaded:
         _loaded[path] = load_module(path, f"{n:02d}_ref")
     return _loaded[path]
+
+
+# --------------------------------------------------------------------------- whose code runs
+# Each piece: (label, lesson, exercises it consists of). A piece is the learner's when all
+# of its exercises pass their grader; otherwise tinynet's reference runs in its place.
+PIECES = (
+    ("engine", 1, ("unbroadcast", "add", "mul", "neg", "div", "pow", "exp", "log", "tanh", "relu",
+                   "sum", "mean", "backward")),
+    ("Dense", 2, ("matmul", "Dense")),
+    ("softmax cross-entropy", 2, ("softmax_cross_entropy",)),
+    ("binary cross-entropy", 3, ("bce_with_logits",)),
+    ("SGD step", 3, ("sgd_step",)),
+)
+_said = set()          # lines already printed in this process (lesson 4 also runs lesson 3's file)
+_grades = {}
+
+
+def say(line):
+    """Print one 'whose code runs' line, once per process."""
+    if line not in _said:
+        _said.add(line)
+        print(line, flush=True)
+
+
+def _results(n):
+    """{exercise: Result} of the learner's lesson-``n`` file (graded once per process)."""
+    if n not in _grades:
+        from .lessons import LessonError, grade
+        try:
+            _grades[n] = {r.exercise: r for r in grade(_lesson(n))}
+        except LessonError as error:
+            _grades[n] = {"(grader)": type("R", (), {"status": "failed", "message": str(error)})()}
+    return _grades[n]
+
+
+def finished(n, exercises):
+    """(True, "") when every one of ``exercises`` of lesson ``n`` passes, else (False, why)."""
+    from .lessons import PASSED
+    results = _results(n)
+    for name in exercises:
+        result = results.get(name)
+        if result is None or result.status != PASSED:
+            what = result.status if result is not None else "missing"
+            return False, f"lesson {n} not done ({name}: {what})"
+    return True, ""
+
+
+class Kit:
+    """The engine a `--mine` run trains on: the learner's pieces where they pass, tinynet's
+    reference pieces (lessons/solutions) elsewhere, wired to one Tensor class."""
+
+    def __init__(self):
+        self.whose = {}
+        mine_engine, why = finished(1, PIECES[0][2])
+        self.engine = engine(1) if mine_engine else reference(1)
+        self.whose["engine"] = (mine_engine, why)
+        self.Tensor = self.engine.Tensor
+        lesson2, lesson3 = {}, {}
+        for label, n, exercises in PIECES[1:]:
+            yours, why = finished(n, exercises)
+            self.whose[label] = (yours, why)
+            module = engine(n) if yours else reference(n)
+            module.Tensor = self.Tensor              # every piece builds Tensors of the one engine
+            (lesson2 if n == 2 else lesson3)[label] = module
+        self.matmul, self.Dense = lesson2["Dense"].matmul, lesson2["Dense"].Dense
+        self.softmax_cross_entropy = lesson2["softmax cross-entropy"].softmax_cross_entropy
+        self.bce_with_logits = lesson3["binary cross-entropy"].bce_with_logits
+        self.sgd_step = lesson3["SGD step"].sgd_step
+
+    @property
+    def anything_yours(self):
+        return any(yours for yours, _ in self.whose.values())
+
+    def report(self):
+        for label, (yours, why) in self.whose.items():
+            say(f"{label}: yours" if yours else f"{label}: tinynet's — {why}")
+
+
+_kit = None
+
+
+def kit():
+    global _kit
+    if _kit is None:
+        _kit = Kit()
+    return _kit
+
+
+def modules(tn, nn, F, optim):
+    """In lesson.py: ``tn, nn, F, optim = mine.modules(tn, nn, F, optim)``.
+
+    A plain run gets the four modules back. Under ``--mine`` they are replaced by
+    stand-ins on the learner's engine (see tinynet/mine_standins.py); when none of the
+    learner's pieces passes yet, the run is tinynet's own and says so."""
+    if not active():
+        return tn, nn, F, optim
+    k = kit()
+    k.report()
+    if not k.anything_yours:
+        say("nothing of yours runs yet: this run is tinynet's own (finish lessons 1-3 to train on your engine)")
+        return tn, nn, F, optim
+    from . import mine_standins as s
+    return s.TnStandIn(tn, k), s.NnStandIn(nn, k), s.FStandIn(F, k), s.OptimStandIn(optim, k)
+
+
+def piece(n, name, default):
+    """The learner's ``name`` from lesson ``n``'s exercises.py under ``--mine`` when it passes
+    its grader, else ``default`` (tinynet's); prints whose code runs."""
+    if not active():
+        return default
+    yours, why = finished(n, (name,))
+    say(f"{name}: yours" if yours else f"{name}: tinynet's — {why}")
+    return getattr(engine(n), name) if yours else default

@@ -18,8 +18,10 @@ import numpy as np
 from numba import njit, prange
 
 import tinynet as tn
-from tinynet import data, init, nn, optim
+from tinynet import data, init, mine, nn, optim
 from tinynet.nn import functional as F
+
+tn, nn, F, optim = mine.modules(tn, nn, F, optim)   # `tinynet lesson 3 --mine`: your engine from lessons 1-3
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))

@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 
 import tinynet as tn
-from tinynet import init, nn, optim
+from tinynet import init, mine, nn, optim
 from tinynet.nn import functional as F
+
+tn, nn, F, optim = mine.modules(tn, nn, F, optim)   # `tinynet lesson 4 --mine`: your engine from lessons 1-3
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))

@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 
 import tinynet as tn
-from tinynet import init, nn, optim
+from tinynet import init, mine, nn, optim
 from tinynet.nn import functional as F
+
+tn, nn, F, optim = mine.modules(tn, nn, F, optim)   # `tinynet lesson 5 --mine`: your engine from lessons 1-3
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))
@@ -37,6 +39,10 @@ def distinct_units(W, tol=1e-12):
         if all(np.max(np.abs(W[:, j] - r)) > tol for r in reps):
             reps.append(W[:, j])
     return len(reps)
+
+
+unit_spread = mine.piece(5, "unit_spread", unit_spread)               # --mine: your lesson-5 measures
+distinct_units = mine.piece(5, "count_distinct_units", distinct_units)
 
 
 def build_model(value=0.5, dropout=0.0):

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 
 import tinynet as tn
-from tinynet import data, init, nn
+from tinynet import data, init, mine, nn
+
+tn, nn, _, _ = mine.modules(tn, nn, None, None)   # `tinynet lesson 6 --mine`: your engine from lessons 1-3
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))
@@ -59,6 +61,9 @@ def predicted_gain(sigma, fan_in, activation):
     ReLU keeps half of a symmetric z, so E[a²] = Var(z_prev)/2.
     """
     return sigma * np.sqrt(fan_in / 2 if activation == "relu" else fan_in)
+
+
+predicted_gain = mine.piece(6, "std_gain", predicted_gain)      # --mine: your lesson-6 gain
 
 
 # %% Experiment 1: sigma 0.01 vs sigma 1, tanh vs ReLU, ten layers

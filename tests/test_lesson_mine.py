@@ -1,0 +1,122 @@
+"""`tinynet lesson N --mine`: with the reference solutions in place of the learner's files,
+every wired lesson prints the same measured numbers as its plain run (to 1e-12 absolute,
+1e-9 relative: the two engines differ only in rounding); with untouched stubs the run says
+whose code runs and is tinynet's own. Also the stand-ins in process, on a tiny model."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinynet import lessons as L
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS_DIR = ROOT / "lessons"
+ENGINE_LESSONS = (1, 2, 3)
+WIRED = [lesson for lesson in L.discover(LESSONS_DIR)
+         if re.search(r"mine\.(modules|piece)\(", (lesson.path / "lesson.py").read_text(encoding="utf-8"))]
+HEADER = re.compile(r"^(\S.*): (yours|tinynet's)( — .*)?$|^nothing of yours runs yet|^  \(a model with ")
+TIME = re.compile(r"\d+(?:\.\d+)?\s*(?:s|ms|µs|seconds)\b")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.I)
+
+
+def _tree(tmp_path, lesson, solved=True):
+    """A copy of the lessons with the reference solutions as the learner's files."""
+    tree = tmp_path / "lessons"
+    for other in L.discover(LESSONS_DIR):
+        if other.number in ENGINE_LESSONS or other.number <= lesson.number:
+            shutil.copytree(other.path, tree / other.path.name, ignore=shutil.ignore_patterns("out", "__pycache__"))
+            if solved and (other.number in ENGINE_LESSONS or other.number == lesson.number):
+                shutil.copyfile(LESSONS_DIR / "solutions" / f"lesson_{other.number:02d}.py",
+                                tree / other.path.name / "exercises.py")
+    shutil.copytree(LESSONS_DIR / "solutions", tree / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
+    return tree
+
+
+def _run(tree, lesson, mine, out):
+    env = {k: v for k, v in os.environ.items() if k not in ("TINYNET_MINE",)}
+    env.update(TINYNET_LESSONS=str(tree), TINYNET_OUT=str(out))
+    if mine:
+        env["TINYNET_MINE"] = "1"
+    run = subprocess.run([sys.executable, "lesson.py"], cwd=tree / lesson.path.name, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+def _measured(stdout, folder):
+    """(text with the numbers taken out, the numbers): timings, lines naming files in
+    ``folder`` and whose-code lines dropped."""
+    lines = [line for line in stdout.splitlines() if not HEADER.match(line) and str(folder) not in line]
+    text = TIME.sub("<time>", "\n".join(lines))
+    return NUMBER.sub("#", text), np.array([float(x) for x in NUMBER.findall(text)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", WIRED, ids=lambda lesson: f"{lesson.number:02d}")
+def test_mine_with_the_references_prints_the_plain_numbers(lesson, tmp_path):
+    tree = _tree(tmp_path, lesson)
+    plain = _run(tree, lesson, False, tmp_path / "plain")
+    mine = _run(tree, lesson, True, tmp_path / "mine")
+    assert "engine: yours" in mine and "SGD step: yours" in mine, mine[:500]
+    plain_text, plain_numbers = _measured(plain, tmp_path)
+    mine_text, mine_numbers = _measured(mine, tmp_path)
+    assert mine_text == plain_text, f"--mine printed other lines than the plain run:\n{mine_text}\n---\n{plain_text}"
+    close = np.isclose(mine_numbers, plain_numbers, rtol=1e-9, atol=1e-12)
+    assert close.all(), (f"lesson {lesson.number} --mine differs from the plain run: "
+                         f"{mine_numbers[~close]} vs {plain_numbers[~close]}")
+
+
+@pytest.mark.slow
+def test_mine_with_untouched_stubs_says_so_and_is_tinynets_run(tmp_path):
+    lesson = L.find_lesson(2, LESSONS_DIR)
+    tree = _tree(tmp_path, lesson, solved=False)
+    mine = _run(tree, lesson, True, tmp_path / "mine")
+    assert "engine: tinynet's — lesson 1 not done (unbroadcast: not implemented yet)" in mine, mine[:600]
+    assert "nothing of yours runs yet" in mine
+    assert _measured(mine, tmp_path)[0] == _measured(_run(tree, lesson, False, tmp_path / "plain"), tmp_path)[0]
+
+
+def test_stand_ins_train_like_tinynet(monkeypatch):
+    """Five SGD steps of a 2-4-1 ReLU net on the reference engine through the stand-ins give
+    tinynet's losses and weights to 1e-12."""
+    import tinynet as tn
+    from tinynet import mine, nn, optim
+    from tinynet.nn import functional as F
+
+    monkeypatch.setenv("TINYNET_LESSONS", str(LESSONS_DIR))
+    kit = type("K", (), {})()
+    reference = {n: mine.reference(n) for n in ENGINE_LESSONS}
+    for n in (2, 3):
+        reference[n].Tensor = reference[1].Tensor
+    kit.Tensor, kit.engine = reference[1].Tensor, reference[1]
+    kit.Dense, kit.matmul = reference[2].Dense, reference[2].matmul
+    kit.softmax_cross_entropy, kit.bce_with_logits = reference[2].softmax_cross_entropy, reference[3].bce_with_logits
+    kit.sgd_step = reference[3].sgd_step
+    from tinynet import mine_standins as s
+    mtn, mnn, mF, moptim = s.TnStandIn(tn, kit), s.NnStandIn(nn, kit), s.FStandIn(F, kit), s.OptimStandIn(optim, kit)
+    x = np.random.default_rng(0).standard_normal((16, 2))
+    y = (x[:, :1] > 0).astype(np.float64)
+    runs = []
+    for T, N, FF, O in ((tn, nn, F, optim), (mtn, mnn, mF, moptim)):
+        T.manual_seed(3)
+        model = N.Sequential(N.Dense(2, 4, activation="relu", kernel_initializer="he_normal", dtype=np.float64),
+                             N.Dense(4, 1, activation="sigmoid", dtype=np.float64),
+                             N.Dense(1, 1, dtype=np.float64))
+        opt = O.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        losses = []
+        for _ in range(5):
+            loss = FF.binary_cross_entropy_with_logits(model(T.Tensor(x)), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(float(loss.data))
+        runs.append((losses, [np.array(p.data) for p in model.parameters()]))
+    assert isinstance(model, s.MineSequential)
+    np.testing.assert_allclose(runs[1][0], runs[0][0], rtol=0, atol=1e-12)
+    for mine_p, tinynet_p in zip(runs[1][1], runs[0][1]):
+        np.testing.assert_allclose(mine_p, tinynet_p, rtol=0, atol=1e-12)
