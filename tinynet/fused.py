@@ -1,89 +1,139 @@
-"""Fused Dense: ``a = f(x @ W + b)`` as one operation instead of two.
+"""Fused kernels: a Dense layer ``f(x @ W + b)`` and softmax cross-entropy, one pass each way.
 
-The plain Dense layer records two graph nodes, ``Linear`` (``functional.py``) and an
-activation (``activations.py``), and makes numpy walk the (N, M) pre-activation three
-times forward (matmul output, ``+ b``, ``f``) and three times backward (``f'``, ``g·f'``,
-``Σ_rows``). The fused version below does the same math with one node and one pass on
-each side around the matrix products:
+Dense
+-----
+The plain Dense layer records two graph nodes, ``Linear`` and an activation, and makes
+numpy walk the (N, M) pre-activation three times forward (matmul output, ``+ b``, ``f``)
+and three times backward (``f'``, ``g·f'``, ``Σ_rows``), each walk a new temporary. The
+fused node does the same math with one pass on each side around the matrix products:
 
-forward     Z = X·W                         (``kernels.matmul``: BLAS or numba)
-            A = f(Z + b)                    one numba pass, written over Z in place
-backward    dZ = g ⊙ f'(A)                  one numba pass that also sums the rows:
-            db = Σ_rows dZ
+forward     Z = X·W                         (``kernels.matmul``)
+            A = f(Z + b)                    one pass, written over Z in place
+backward    dZ = g ⊙ f'(A),  db = Σ_rows dZ one pass
             dX = dZ·Wᵀ,  dW = Xᵀ·dZ         (``kernels.matmul_nt`` / ``matmul_tn``)
 
-Every derivative is written with the *output* A, so Z need not be kept:
+Every derivative is written with the *output* A, so Z need not be kept (relu' = [A > 0],
+tanh' = 1 − A², sigmoid' = A(1 − A), softsign' = (1 − |A|)², leaky_relu' = 1 or its
+slope s ≥ 0).
 
-    relu        f' = [A > 0]                 leaky_relu  f' = 1 if A > 0 else s   (s ≥ 0)
-    tanh        f' = 1 − A²                  sigmoid     f' = A (1 − A)
-    softsign    f' = (1 − |A|)²              since 1 − |z|/(1 + |z|) = 1/(1 + |z|)
+One loop, any activation (the design of minitorch's ``fast_ops``): the two passes are
+written once, as loops that call a scalar function ``f(v, p)`` or ``f'(a, p)``. The scalar
+functions are the ``scalar_forward`` and ``scalar_derivative_from_output`` columns of the
+activation table (``tinynet/activations.py``), the same table the plain path, the
+diagnostics and the lab read. :func:`epilogues` compiles the two loops for one activation
+the first time a layer uses it, with the scalar function inlined into the loop.
 
-``tests/test_fused_dense.py`` checks the result and every gradient against the plain
-``linear`` + activation graph it replaces.
+Softmax cross-entropy
+---------------------
+For logits z (N, K) and labels y, with s = max_k z_ik and lse_i = s + log Σ_k e^(z_ik − s):
+
+    L = (1/N) Σ_i (lse_i − z_{i,y_i})          dL/dz_ik = (e^(z_ik − lse_i) − [k = y_i]) / N
+
+One pass per row computes the loss and the gradient together (the gradient is stored for
+the backward, which only scales it by the upstream g). Subtracting the row's max keeps
+every exponent ≤ 0, so nothing overflows.
+
+``tests/test_fused_dense.py`` and ``tests/test_fused_losses.py`` check each kernel against
+the unfused ops it replaces, in float64 to 1e-12.
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import types
 
 import numpy as np
 from numba import njit
 
 from . import kernels
+from .activations import ACTIVATIONS as TABLE
 from .autograd import Function
 from .tensor import Tensor
 
-#: Activation names the fused kernel knows, and the code the numba loops switch on.
-ACTIVATIONS = {"relu": 1, "leaky_relu": 2, "tanh": 3, "sigmoid": 4, "softsign": 5}
+#: Activations the fused Dense node runs (every row of the table except the identity,
+#: whose layers use the single ``Linear`` node).
+ACTIVATIONS = tuple(name for name in TABLE if name != "linear")
+
+_OPTIONS = dict(cache=True, error_model="numpy")
 
 
-@njit(cache=True)
-def _bias_activation_inplace(z, b, code, slope):
-    """z[i, j] ← f(z[i, j] + b[j]) for every row i: the forward epilogue, one pass.
+# ------------------------------------------------------------------ the two Dense loops
+def _bias_activation_inplace(z, b, p):
+    """z[i, j] ← f(z[i, j] + b[j], p) for every row i: the forward epilogue, one pass.
 
     Row by row so both z and b are read contiguously. ``b`` may be empty (no bias).
+    ``f`` is the activation's scalar forward (a global of each compiled copy).
     """
     n, m = z.shape
     has_bias = b.shape[0] == m
-    zero, half, one = z.dtype.type(0.0), z.dtype.type(0.5), z.dtype.type(1.0)
     for i in range(n):
-        for j in range(m):
-            v = z[i, j] + b[j] if has_bias else z[i, j]
-            if code == 1:
-                v = v if v > 0 else v * zero
-            elif code == 2:
-                v = v if v > 0 else v * slope
-            elif code == 3:
-                v = math.tanh(v)
-            elif code == 4:
-                v = half * (one + math.tanh(half * v))  # σ(v) = ½(1 + tanh(v/2)), never overflows
-            elif code == 5:
-                v = v / (one + abs(v))
-            z[i, j] = v
+        row = z[i]
+        if has_bias:
+            for j in range(m):
+                row[j] = f(row[j] + b[j], p)  # noqa: F821 - bound per activation
+        else:
+            for j in range(m):
+                row[j] = f(row[j], p)  # noqa: F821
 
 
-@njit(cache=True)
-def _activation_grad(g, a, code, slope, dz, db):
-    """dz = g ⊙ f'(a) and db = Σ_rows dz, in one pass over the (N, M) arrays."""
+def _activation_grad(g, a, p, dz, db):
+    """dz = g ⊙ f'(a) and db = Σ_rows dz, in one pass over the (N, M) arrays.
+
+    ``df`` is the activation's derivative from its output (a global of each compiled
+    copy). The row sums run down the rows in order, one float64 running sum per column.
+    """
     n, m = g.shape
-    zero, one = a.dtype.type(0.0), a.dtype.type(1.0)
-    for j in range(m):
-        db[j] = zero
+    sums = np.zeros(m, np.float64)
     for i in range(n):
+        gi, ai, dzi = g[i], a[i], dz[i]
         for j in range(m):
-            y = a[i, j]
-            if code == 1:
-                d = g[i, j] if y > 0 else g[i, j] * zero
-            elif code == 2:
-                d = g[i, j] if y > 0 else g[i, j] * slope
-            elif code == 3:
-                d = g[i, j] * (one - y * y)
-            elif code == 4:
-                d = g[i, j] * (y * (one - y))
-            else:
-                s = one - abs(y)
-                d = g[i, j] * (s * s)
-            dz[i, j] = d
-            db[j] += d
+            d = gi[j] * df(ai[j], p)  # noqa: F821 - bound per activation
+            dzi[j] = d
+            sums[j] += dzi[j]
+    for j in range(m):
+        db[j] = sums[j]
+
+
+_compiled = {}
+
+
+def _fingerprint(fn):
+    """A short hash of a function's code: part of its compiled copies' names (see below)."""
+    code = fn.__code__
+    return hashlib.sha256(code.co_code + repr(code.co_consts).encode()).hexdigest()[:10]
+
+
+def _compile_with(template, scalars, suffix):
+    """``template`` compiled with the names in ``scalars`` bound to jitted scalar functions.
+
+    Each copy gets its own globals and its own name (``..._relu_<hash>``): numba's on-disk
+    cache files are named after a function and keyed by its bytecode, not by the globals
+    it calls, so without the name two activations would load each other's machine code,
+    and an edited scalar function would keep running its stale compiled copy.
+    """
+    bound = dict(template.__globals__)
+    bound.update({name: njit(**_OPTIONS)(fn) for name, fn in scalars.items()})
+    clone = types.FunctionType(template.__code__, bound, template.__name__ + suffix,
+                               template.__defaults__)
+    clone.__qualname__ = template.__qualname__ + suffix
+    clone.__module__ = template.__module__
+    clone.__doc__ = template.__doc__
+    return njit(**_OPTIONS)(clone)
+
+
+def epilogues(name):
+    """(forward, backward) numba loops for the activation table's row ``name``, compiled lazily."""
+    if name not in _compiled:
+        spec = TABLE[name]
+        forward = spec.scalar_forward
+        derivative = spec.scalar_derivative_from_output
+        _compiled[name] = (
+            _compile_with(_bias_activation_inplace, {"f": forward},
+                          f"_{name}_{_fingerprint(forward)}"),
+            _compile_with(_activation_grad, {"df": derivative},
+                          f"_{name}_{_fingerprint(derivative)}"),
+        )
+    return _compiled[name]
 
 
 class DenseActivation(Function):
@@ -96,14 +146,13 @@ class DenseActivation(Function):
     def forward(ctx, x, w, b, activation="relu", negative_slope=0.01):
         dtype = np.result_type(x, w) if b is None else np.result_type(x, w, b)
         x, w = x.astype(dtype, copy=False), w.astype(dtype, copy=False)
-        bias = np.empty(0, dtype) if b is None else b.astype(dtype, copy=False)
-        code, slope = ACTIVATIONS[activation], dtype.type(negative_slope)
+        bias = np.empty(0, dtype) if b is None else np.ascontiguousarray(b, dtype)
+        forward, backward = epilogues(activation)
+        p = dtype.type(negative_slope)
         out = kernels.matmul(x, w)
-        if not (out.flags.c_contiguous and out.flags.writeable):
-            out = np.ascontiguousarray(out)
-        _bias_activation_inplace(out, bias, code, slope)
+        forward(out, bias, p)
         ctx.save(x, w, out)
-        ctx.code, ctx.slope = code, slope
+        ctx.backward_loop, ctx.p = backward, p
         return out
 
     @staticmethod
@@ -113,7 +162,7 @@ class DenseActivation(Function):
         g = np.ascontiguousarray(g, dtype=out.dtype)
         dz = np.empty_like(out)
         db = np.empty(out.shape[1], out.dtype)
-        _activation_grad(g, out, ctx.code, ctx.slope, dz, db)
+        ctx.backward_loop(g, out, ctx.p, dz, db)
         dx = kernels.matmul_nt(dz, w) if need_x else None
         dw = kernels.matmul_tn(x, dz) if need_w else None
         return dx, dw, (db if need_b else None)
@@ -148,6 +197,70 @@ def dense(x, weight, bias=None, activation="relu", negative_slope=0.01):
                 f"{weight.shape}, got {bias.shape}"
             )
     return DenseActivation.apply(x, weight, bias, activation=activation, negative_slope=float(negative_slope))
+
+
+# ------------------------------------------------------------------ softmax cross-entropy
+@njit(**_OPTIONS)
+def _softmax_cross_entropy(z, labels, grad):
+    """Mean of lse_i − z[i, y_i] over the rows (float64 sum), and grad = (softmax − onehot)/N.
+
+    One row at a time: its max s, then e^(z − s) into grad's row while summing it (Σ), the
+    row's loss as log Σ − (z_y − s) (never lse − z_y: with |z| large, that difference of
+    two large numbers would lose the digits), then grad ← e^(z − s)/Σ / N, minus 1/N at
+    the label.
+    """
+    n, k = z.shape
+    total = 0.0
+    inv_n = 1.0 / n
+    for i in range(n):
+        row, out = z[i], grad[i]
+        s = row[0]
+        for j in range(1, k):
+            if row[j] > s:
+                s = row[j]
+        total_exp = 0.0
+        for j in range(k):
+            e = math.exp(row[j] - s)
+            out[j] = e
+            total_exp += e
+        y = labels[i]
+        total += math.log(total_exp) - (row[y] - s)   # z_y − s is exact: no cancellation
+        scale = inv_n / total_exp
+        for j in range(k):
+            out[j] = out[j] * scale
+        out[y] -= inv_n
+    return total * inv_n
+
+
+class SoftmaxCrossEntropy(Function):
+    """L = −(1/N) Σᵢ log softmax(zᵢ)[yᵢ], in one pass with its gradient (module docstring).
+
+    dL/dz = (softmax(z) − onehot(y)) / N, computed in the forward and scaled by g backward.
+    """
+
+    @staticmethod
+    def forward(ctx, logits, labels):
+        z = np.ascontiguousarray(logits)
+        grad = np.empty_like(z)
+        loss = _softmax_cross_entropy(z, np.ascontiguousarray(labels, np.int64), grad)
+        ctx.grad = grad
+        return np.asarray(loss, dtype=z.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        grad = ctx.grad
+        grad *= np.asarray(g, grad.dtype)
+        return grad, None
+
+
+def softmax_cross_entropy(logits, labels):
+    """Mean softmax cross-entropy of ``logits`` (N, K), N ≥ 1, and integer labels 0..K-1 (N,).
+
+    The labels are trusted (``losses.cross_entropy`` is the checked front door).
+    """
+    logits = _as_tensor(logits)
+    labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    return SoftmaxCrossEntropy.apply(logits, Tensor(labels.astype(np.int64), dtype=np.int64))
 
 
 def _as_tensor(x):
