@@ -73,6 +73,7 @@ import contextlib
 
 import numpy as np
 
+from ..dtypes import FLOAT_DTYPES as _FLOAT_DTYPES
 from . import matmul as numba_backend
 from . import numpy_backend, pool
 from . import random  # noqa: F401
@@ -81,7 +82,6 @@ BACKENDS = ("numba", "blas")
 ALIASES = {"numpy": "blas"}   # the name the BLAS backend had first
 
 _state = {"backend": "numba"}
-_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 # --------------------------------------------------------------------------- backend switch
