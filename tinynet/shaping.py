@@ -51,8 +51,23 @@ class Index(Function):
     @staticmethod
     def backward(ctx, g):
         grad = np.zeros(ctx.shape, dtype=g.dtype)
-        np.add.at(grad, ctx.key, g)
+        if _picks_each_element_once(ctx.key):
+            grad[ctx.key] = g                 # ints, slices, masks: no element is picked twice
+        else:
+            np.add.at(grad, ctx.key, g)       # integer arrays may repeat: add, do not overwrite
         return (grad,)
+
+
+def _picks_each_element_once(key):
+    """True for keys of ints, slices, None, Ellipsis and at most one boolean mask."""
+    parts = key if isinstance(key, tuple) else (key,)
+    masks = 0
+    for k in parts:
+        if isinstance(k, np.ndarray) and k.dtype == bool:
+            masks += 1
+        elif not isinstance(k, (int, np.integer, slice, type(None), type(Ellipsis))):
+            return False
+    return masks <= 1
 
 
 class Concatenate(Function):
