@@ -75,3 +75,81 @@ def test_bad_hyperparameters_are_clear_errors():
         optim.SGD(w, lr=0.1, nesterov=True)
     with pytest.raises(ValueError, match="unknown optimizer 'rmsprop'"):
         optim.get("rmsprop", w, 0.1)
+
+
+# ------------------------------------------------------------------ the fused updates
+def numpy_sgd(w, grads, lr, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
+    """The unfused update: numpy one-liners in w's dtype (hyperparameters rounded to it)."""
+    t = w.dtype.type
+    w, v = w.copy(), None
+    for grad in grads:
+        if weight_decay:
+            grad = grad + t(weight_decay) * w
+        if momentum:
+            if v is None:
+                v = grad.copy()
+            else:
+                v *= t(momentum)
+                v += t(1 - dampening) * grad
+            grad = grad + t(momentum) * v if nesterov else v
+        w -= t(lr) * grad
+    return w
+
+
+def numpy_adam(w, grads, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    t_ = w.dtype.type
+    b1, b2 = betas
+    w, m, v = w.copy(), np.zeros_like(w), np.zeros_like(w)
+    for t, grad in enumerate(grads, start=1):
+        if weight_decay:
+            grad = grad + t_(weight_decay) * w
+        m *= t_(b1)
+        m += t_(1 - b1) * grad
+        v *= t_(b2)
+        v += t_(1 - b2) * grad * grad
+        w -= t_(lr) * (m / t_(1 - b1**t)) / (np.sqrt(v / t_(1 - b2**t)) + t_(eps))
+    return w
+
+
+def fused_run(factory, w0, grads):
+    p = tn.Tensor(w0.copy(), requires_grad=True)
+    opt = factory([p])
+    for g in grads:
+        p.grad = g.copy()
+        opt.step()
+    return p.data
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("settings", [
+    dict(lr=0.1), dict(lr=0.05, momentum=0.9), dict(lr=0.05, momentum=0.9, nesterov=True),
+    dict(lr=0.05, momentum=0.8, weight_decay=0.01), dict(lr=0.05, momentum=0.8, dampening=0.3),
+    dict(lr=0.02, weight_decay=0.1),
+])
+def test_fused_sgd_gives_the_bits_of_the_numpy_update(dtype, settings):
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((17, 5)).astype(dtype)
+    grads = [rng.standard_normal((17, 5)).astype(dtype) for _ in range(6)]
+    got = fused_run(lambda p: optim.SGD(p, **settings), w0, grads)
+    np.testing.assert_array_equal(got, numpy_sgd(w0, grads, **settings))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("settings", [dict(lr=0.01), dict(lr=0.003, betas=(0.8, 0.99), eps=1e-6),
+                                      dict(lr=0.01, weight_decay=0.05)])
+def test_fused_adam_gives_the_bits_of_the_numpy_update(dtype, settings):
+    rng = np.random.default_rng(1)
+    w0 = rng.standard_normal(40).astype(dtype)
+    grads = [rng.standard_normal(40).astype(dtype) for _ in range(6)]
+    got = fused_run(lambda p: optim.Adam(p, **settings), w0, grads)
+    np.testing.assert_array_equal(got, numpy_adam(w0, grads, **settings))
+
+
+def test_a_transposed_parameter_is_updated_in_place_too():
+    w0 = np.arange(6.0).reshape(2, 3)
+    p = tn.Tensor(w0.copy(), requires_grad=True)
+    p.data = p.data.T          # (3, 2), Fortran-ordered
+    opt = optim.SGD([p], lr=0.5, momentum=0.9)
+    p.grad = np.ones((3, 2))
+    opt.step()
+    np.testing.assert_array_equal(p.data, w0.T - 0.5)

@@ -1,15 +1,78 @@
 """Optimizers: SGD (momentum, Nesterov, weight decay) and Adam.
 
-Updates happen in place on each parameter's array, under no_grad, with PyTorch's
-conventions, so a learner can compare numbers line by line:
+Updates happen in place on each parameter's array, with PyTorch's conventions, so a
+learner can compare numbers line by line:
 
-SGD:   g ← ∇ + λ·w;   v ← μ·v + g;   step = g + μ·v (Nesterov) or v;   w ← w − lr·step
-Adam:  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − lr·m̂/(√v̂ + ε)
+SGD:   g ← ∇ + λ·w;   v ← μ·v + (1−d)·g  (v ← g at the first step);
+       step = g + μ·v (Nesterov) or v;   w ← w − lr·step
+Adam:  g ← ∇ + λ·w;   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − lr·m̂/(√v̂ + ε)
        with the bias corrections m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)   (Kingma & Ba 2015).
+
+Each update is one numba loop over the parameter's entries (:func:`_sgd_update`,
+:func:`_adam_update`): it reads w, ∇ and the state once and writes w and the state in
+place, with no temporary arrays. The loops do exactly the roundings of the numpy
+one-liners above, in the parameter's dtype and in the same order (the hyperparameters
+are rounded to that dtype first, as numpy does with a Python float), so they give the
+same bits as numpy would; ``tests/test_optim.py`` checks that against numpy versions.
 """
 from __future__ import annotations
 
+import contextlib
+import math
+
 import numpy as np
+from numba import njit
+
+
+@njit(cache=True, error_model="numpy")
+def _sgd_update(w, g, v, lr, mu, damped, wd, nesterov, first):
+    """One SGD step on flat arrays: w, g (∇), v (velocity; empty without momentum).
+
+    ``damped`` = 1 − dampening; every scalar has w's dtype; ``first``: v ← g.
+    """
+    momentum = v.shape[0] == w.shape[0]
+    for i in range(w.shape[0]):
+        gi = g[i]
+        if wd != 0:
+            gi = gi + wd * w[i]
+        if momentum:
+            vi = gi if first else v[i] * mu + damped * gi
+            v[i] = vi
+            gi = gi + mu * vi if nesterov else vi
+        w[i] = w[i] - lr * gi
+
+
+@njit(cache=True, error_model="numpy")
+def _adam_update(w, g, m, v, lr, b1, b2, c1, c2, bc1, bc2, eps, wd):
+    """One Adam step on flat arrays: c1 = 1−β₁, c2 = 1−β₂, bc1 = 1−β₁ᵗ, bc2 = 1−β₂ᵗ."""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        if wd != 0:
+            gi = gi + wd * w[i]
+        mi = m[i] * b1 + c1 * gi
+        vi = v[i] * b2 + c2 * gi * gi
+        m[i] = mi
+        v[i] = vi
+        w[i] = w[i] - lr * (mi / bc1) / (math.sqrt(vi / bc2) + eps)
+
+
+@contextlib.contextmanager
+def _flat_inplace(w):
+    """A 1-D view of the parameter array ``w`` to update; a copy written back if ``w`` is
+    not C-contiguous (e.g. a transposed array assigned to ``p.data``)."""
+    if w.flags.c_contiguous:
+        yield w.reshape(-1)
+        return
+    flat = np.ascontiguousarray(w).reshape(-1)
+    yield flat
+    w[...] = flat.reshape(w.shape)
+
+
+def _flat(a, dtype):
+    """A 1-D view of ``a`` (C-contiguous, of ``dtype``), or a converted copy if it is not one."""
+    if a.dtype != dtype or not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a, dtype)
+    return a.reshape(-1)
 
 
 class Optimizer:
@@ -52,19 +115,17 @@ class SGD(Optimizer):
 
     def _update(self, p, grad, state):
         w = p.data
-        lr = w.dtype.type(self.lr)
-        if self.weight_decay:
-            grad = grad + w.dtype.type(self.weight_decay) * w
+        t = w.dtype.type
+        v = state.get("velocity")
+        first = v is None
         if self.momentum:
-            mu = w.dtype.type(self.momentum)
-            v = state.get("velocity")
-            if v is None:
-                v = state["velocity"] = grad.astype(w.dtype, copy=True)
-            else:
-                v *= mu
-                v += w.dtype.type(1 - self.dampening) * grad
-            grad = grad + mu * v if self.nesterov else v
-        w -= lr * grad
+            if first:
+                v = state["velocity"] = np.empty(w.shape, w.dtype)
+        else:
+            v = np.empty(0, w.dtype)
+        with _flat_inplace(w) as wf:
+            _sgd_update(wf, _flat(grad, w.dtype), v.reshape(-1), t(self.lr), t(self.momentum),
+                        t(1 - self.dampening), t(self.weight_decay), self.nesterov, first)
 
 
 class Adam(Optimizer):
@@ -82,19 +143,14 @@ class Adam(Optimizer):
     def _update(self, p, grad, state):
         w = p.data
         b1, b2 = self.betas
-        if self.weight_decay:
-            grad = grad + self.weight_decay * w
         if "m" not in state:
-            state["m"], state["v"], state["t"] = np.zeros_like(w), np.zeros_like(w), 0
+            state["m"], state["v"], state["t"] = np.zeros(w.shape, w.dtype), np.zeros(w.shape, w.dtype), 0
         state["t"] += 1
-        t, m, v = state["t"], state["m"], state["v"]
-        m *= b1
-        m += (1 - b1) * grad
-        v *= b2
-        v += (1 - b2) * grad * grad
-        m_hat = m / (1 - b1**t)
-        v_hat = v / (1 - b2**t)
-        w -= (self.lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(w.dtype, copy=False)
+        t, d = state["t"], w.dtype.type
+        with _flat_inplace(w) as wf:
+            _adam_update(wf, _flat(grad, w.dtype), state["m"].reshape(-1), state["v"].reshape(-1),
+                         d(self.lr), d(b1), d(b2), d(1 - b1), d(1 - b2), d(1 - b1**t), d(1 - b2**t),
+                         d(self.eps), d(self.weight_decay))
 
 
 def get(name, params, lr, momentum=0.9):
