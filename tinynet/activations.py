@@ -74,6 +74,16 @@ def _register(spec):
     return spec
 
 
+def _output_rule(scalar_derivative):
+    """The numpy derivative for an f' written with arithmetic on a = f(z) only: the scalar
+    formula itself, applied to the whole array (so the two forms cannot disagree)."""
+    def derivative(z, a, p):
+        return scalar_derivative(a, p)
+
+    derivative.__name__ = scalar_derivative.__name__ + "_array"
+    return derivative
+
+
 def _never_saturates(a):
     return None
 
@@ -161,10 +171,6 @@ def _tanh(z, p):
     return np.tanh(z)
 
 
-def _tanh_d(z, a, p):
-    return 1 - a * a
-
-
 def _tanh_s(v, p):
     return math.tanh(v)
 
@@ -174,7 +180,7 @@ def _tanh_sd(y, p):
 
 
 _register(Activation(
-    "tanh", 3, 0.0, _tanh, _tanh_d, _tanh_s, _tanh_sd, lambda p: 5.0 / 3, _symmetric_tails, False,
+    "tanh", 3, 0.0, _tanh, _output_rule(_tanh_sd), _tanh_s, _tanh_sd, lambda p: 5.0 / 3, _symmetric_tails, False,
     "glorot_uniform",
     "tanh is linear with slope 1 around 0, so Var(W) = 2/(fan_in+fan_out) keeps both "
     "activations and gradients at constant variance (Glorot & Bengio 2010).", title='Tanh'))
@@ -183,10 +189,6 @@ _register(Activation(
 # ------------------------------- sigmoid: f = 1/(1 + e^-z) = (1 + tanh(z/2))/2, f' = a (1 - a)
 def _sigmoid(z, p):
     return 0.5 * (1 + np.tanh(0.5 * z))      # never overflows for large |z|
-
-
-def _sigmoid_d(z, a, p):
-    return a * (1 - a)
 
 
 def _sigmoid_s(v, p):
@@ -203,7 +205,7 @@ def _sigmoid_tails(a):
 
 
 _register(Activation(
-    "sigmoid", 4, 0.0, _sigmoid, _sigmoid_d, _sigmoid_s, _sigmoid_sd, lambda p: 1.0, _sigmoid_tails, False,
+    "sigmoid", 4, 0.0, _sigmoid, _output_rule(_sigmoid_sd), _sigmoid_s, _sigmoid_sd, lambda p: 1.0, _sigmoid_tails, False,
     "glorot_uniform",
     "sigmoid is not centred and has slope 1/4 at 0; Glorot's Var(W) = 2/(fan_in+fan_out) is the "
     "standard choice, but tanh or ReLU hidden layers train more easily (Glorot & Bengio 2010).", title='Sigmoid'))
@@ -212,11 +214,6 @@ _register(Activation(
 # ------------------ softsign: f = z/(1 + |z|), f' = 1/(1 + |z|)² = (1 - |a|)² (Glorot & Bengio 2010)
 def _softsign(z, p):
     return z / (1 + np.abs(z))
-
-
-def _softsign_d(z, a, p):
-    s = 1 - np.abs(a)
-    return s * s
 
 
 def _softsign_s(v, p):
@@ -229,7 +226,7 @@ def _softsign_sd(y, p):
 
 
 _register(Activation(
-    "softsign", 5, 0.0, _softsign, _softsign_d, _softsign_s, _softsign_sd, lambda p: None,
+    "softsign", 5, 0.0, _softsign, _output_rule(_softsign_sd), _softsign_s, _softsign_sd, lambda p: None,
     _symmetric_tails, False,
     "glorot_uniform",
     "softsign behaves like tanh around 0, so Glorot's Var(W) = 2/(fan_in+fan_out) balances "
