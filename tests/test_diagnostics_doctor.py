@@ -119,3 +119,23 @@ def test_doctor_accepts_a_tensor_as_well_as_an_array():
     model = _mlp("he_normal", depth=2, width=8)
     a, t = doctor(model, X), doctor(model, tn.Tensor(X))
     assert [d.activation_ratio for d in a.layers] == [d.activation_ratio for d in t.layers]
+
+
+@pytest.mark.slow
+def test_the_reported_doctor_commands_name_the_overflow():
+    """The two commands from the bug report, run as a user runs them."""
+    import subprocess
+    import sys
+
+    def run(*args):
+        done = subprocess.run([sys.executable, "-m", "tinynet", "doctor", *args], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout, done.stderr
+
+    out, err = run("--init", "random_normal:1e60", "--depth", "3", "--width", "8")
+    assert "All layers healthy" not in out and "exploding (overflowed to inf/nan at layer 0)" in out
+    assert "RuntimeWarning" not in err
+    out, err = run("--init", "random_normal:1", "--depth", "80", "--width", "64")
+    assert "vanishing" not in out and "overflowed to inf/nan at layer" in out
+    assert "RuntimeWarning" not in err

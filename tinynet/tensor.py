@@ -9,6 +9,14 @@ contributions.
 
 The walk is iterative (an explicit stack, not recursion), so a chain of 10,000
 operations is as easy as a chain of three.
+
+The operators call the Functions of ``ops``, ``reductions``, ``shaping`` and
+``activations``, which sit below this module and see numpy arrays only; ``functional``
+(above) offers the same operations as functions. Comparisons (``== != < <= > >=``) are
+elementwise and return numpy boolean arrays, which have no gradient: use them as masks,
+``t[t > 0]`` or ``tn.where(t > 0, t, 0.0)``. A Tensor stays hashable by identity (two
+tensors with equal values are different graph nodes), so sets and dicts of tensors work;
+``np.asarray(t)`` is ``t.data``.
 """
 from __future__ import annotations
 
