@@ -247,6 +247,7 @@ def test_missing_lessons_folder_is_explained(tmp_path, monkeypatch, capsys):
 
 
 # --------------------------------------------------------------------------- hints and diagnoses
+import functools  # noqa: E402
 import inspect  # noqa: E402
 import re  # noqa: E402
 
@@ -367,9 +368,10 @@ def _recorded_reference_run(lesson, exercise):
     return values
 
 
+@functools.lru_cache(maxsize=None)
 def _messages(lesson, exercise):
-    """Every text a learner can meet for ``exercise``: its hints, its stub's message, and the
-    grader's message for each planted bug (label -> text)."""
+    """Every text a learner can meet for ``exercise``: its hints and the grader's message
+    for each planted bug (label -> text); computed once per exercise."""
     grader = L.load_grader(lesson)
     texts = {f"hint {i + 1}": hint for i, hint in enumerate(getattr(grader, "HINTS", {}).get(exercise, []))}
     for i, bug in enumerate(_bugs(lesson).get(exercise, [])):
