@@ -121,3 +121,18 @@ def test_a_custom_activation_function_is_labelled_custom_and_has_no_jacobian():
 def test_unknown_activation_names_the_valid_ones():
     with pytest.raises(ValueError, match="unknown activation 'rleu'.*relu"):
         nn.Dense(2, 2, activation="rleu")
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_scalar_forms_compile_with_numba(name):
+    """The promise to kernel writers: the scalar forms are numba-jittable as they stand."""
+    from numba import njit
+
+    spec = ACTIVATIONS[name]
+    forward, derivative = njit(spec.scalar_forward), njit(spec.scalar_derivative_from_output)
+    for v in (-1.5, -0.0, 0.25, 3.0):
+        y = spec.scalar_forward(v, spec.param)
+        assert forward(v, spec.param) == pytest.approx(y, rel=1e-15, abs=0)
+        assert derivative(y, spec.param) == pytest.approx(spec.scalar_derivative_from_output(y, spec.param), rel=1e-15)
+    if name == "relu":
+        assert math.copysign(1.0, forward(-2.0, 0.0)) == 1.0       # +0.0 for a negative input, never -0.0
