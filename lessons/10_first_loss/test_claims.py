@@ -13,6 +13,7 @@ from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_M
 
 lesson = lesson_script(__file__, 10)
 README = (Path(__file__).resolve().parent / "README.md").read_text(encoding="utf-8")
+README = " ".join(README.split())    # one space between words, whatever the line breaks
 LN10 = float(np.log(10))
 
 pytestmark = pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)

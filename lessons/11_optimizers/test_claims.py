@@ -12,6 +12,7 @@ from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_M
 
 lesson = lesson_script(__file__, 11)
 README = (Path(__file__).resolve().parent / "README.md").read_text(encoding="utf-8")
+README = " ".join(README.split())    # one space between words, whatever the line breaks
 
 pytestmark = pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 
