@@ -184,6 +184,9 @@ CASES = {
     ),
     "MSE": (binary_inputs().filter(lambda ab: ab[0].shape == ab[1].shape), lambda a, b: check(lambda x: F.mse(x, b), a)),
 }
+if hasattr(fused, "softmax_cross_entropy"):   # the fused loss kernel (tinynet/fused.py)
+    CASES["SoftmaxCrossEntropy"] = (logits_and_labels(),
+                                    lambda z, y: check(lambda x: fused.softmax_cross_entropy(x, y), z))
 # Convolution, pooling and normalization: their cases sit in their own file.
 CASES.update(load_module(Path(__file__).with_name("gradcheck_cases_conv_norm.py"), "gradcheck_cases_conv_norm").CASES)
 
