@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 
 USER_ERROR = 2
 
@@ -65,6 +66,7 @@ def _compare_parser(sub):
 
 def _compare(args):
     from .lab import DEFAULT_SCHEMES, CompareConfig, LabError, compare
+    from .lab.compare import check_memory
     from .lab.folder import ResultFolder
 
     try:
@@ -73,6 +75,7 @@ def _compare(args):
             activation=args.activation, depth=args.depth, width=args.width, optimizer=args.optimizer,
             lr=args.lr, steps=args.steps, epochs=args.epochs, seeds=args.seeds, batch_size=args.batch_size,
             threshold=args.threshold, dtype=args.dtype, out=args.out)
+        check_memory(config)
         ResultFolder(config.out).check()
         if not args.quiet:
             print(f"tinynet compare: {len(config.schemes)} schemes x {config.seeds} seeds on {config.dataset}",
@@ -110,7 +113,7 @@ def _doctor(args):
 
     from . import manual_seed, nn
     from .diagnostics import doctor
-    from .lab import ACTIVATIONS, LabError, parse_scheme
+    from .lab import ACTIVATIONS, LabError, memory, parse_scheme
 
     try:
         scheme = parse_scheme(args.init)
@@ -119,6 +122,9 @@ def _doctor(args):
         for name in ("depth", "width", "inputs", "batch"):
             if getattr(args, name) <= 0:
                 raise LabError(f"--{name} must be a positive whole number, got {getattr(args, name)}")
+        if not 0 <= args.seed < 2 ** 64:
+            raise LabError(f"--seed must be a whole number from 0 to 2**64 - 1, got {args.seed}")
+        memory.check_mlp(args.inputs, args.width, args.depth, 10, args.batch, itemsize=4, optimizer="sgd")
     except LabError as err:
         return _fail(str(err))
     manual_seed(args.seed)
@@ -130,7 +136,10 @@ def _doctor(args):
         from . import init
 
         init.lsuv(model, x)
-    print(doctor(model, x))
+    with np.errstate(all="ignore"), warnings.catch_warnings():  # overflow is a finding here, reported as such
+        warnings.simplefilter("ignore", RuntimeWarning)
+        report = doctor(model, x)
+    print(report)
     return 0
 
 
@@ -207,6 +216,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("\ntinynet: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:  # the size checks should prevent it; if it happens anyway, still one line
+        return _fail("ran out of memory; choose smaller sizes (--depth, --width, --batch-size)")
     except BrokenPipeError:  # the output went to a pager or `head` that closed early: not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -70,12 +70,19 @@ class MSE(Function):
         return diff * (2 * g / diff.size), None
 
 
+def _not_empty(name, shape):
+    """A mean over no examples is 0/0: say so instead of returning nan with numpy's warnings."""
+    if 0 in shape:
+        raise ValueError(f"{name}: got an empty batch (shape {shape}); a mean loss needs at least one example")
+
+
 def cross_entropy(logits, labels):
     """Mean softmax cross-entropy of ``logits`` (N, K) against integer ``labels`` (N,)."""
     logits = _tensor(logits)
     labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (N, K), got {logits.shape}")
+    _not_empty("cross_entropy", logits.shape)
     if labels.shape != (logits.shape[0],):
         raise ValueError(
             f"cross_entropy expects one integer label per row: logits {logits.shape} need "
@@ -98,6 +105,7 @@ def cross_entropy(logits, labels):
 def binary_cross_entropy_with_logits(logits, targets):
     """Mean binary cross-entropy of targets in [0, 1] given logits (same shape)."""
     logits = _tensor(logits)
+    _not_empty("binary_cross_entropy_with_logits", logits.shape)
     targets = _tensor(targets, logits)
     if targets.shape != logits.shape:
         raise ValueError(
@@ -110,6 +118,7 @@ def binary_cross_entropy_with_logits(logits, targets):
 def mse(prediction, target):
     """Mean squared error over every element."""
     prediction = _tensor(prediction)
+    _not_empty("mse", prediction.shape)
     target = _tensor(target, prediction)
     if target.shape != prediction.shape:
         raise ValueError(

@@ -143,6 +143,10 @@ def _bins(arrays, count=60):
     return np.linspace(lo, hi, count + 1)
 
 
+#: most layers named in one histogram panel's legend (the colour runs from first to last layer)
+MAX_LEGEND = 10
+
+
 def activation_histograms(samples, path, title="Activation values per hidden layer at initialization",
                           xlabel="activation value", drop_zeros=True, log_x="auto"):
     """Histograms (as normalized step lines, one per layer) of activation values.
@@ -169,11 +173,15 @@ def activation_histograms(samples, path, title="Activation values per hidden lay
         elif drop_zeros:  # a ReLU-like spike at 0 would hide the rest of the shape
             layers = [a[a != 0] if z > 0.05 else a for a, z in zip(layers, zeros)]
         bins = _bins(layers)
+        # a deep network's legend would outgrow its panel: name at most MAX_LEGEND layers, evenly spread
+        named = set(np.linspace(0, len(layers) - 1, min(len(layers), MAX_LEGEND)).round().astype(int))
         for j, values in enumerate(layers):
             values = values[np.isfinite(values)]
             label = f"layer {j + 1}"
             if zeros[j] > 0.05 and (logx or drop_zeros):
                 label += f" ({100 * zeros[j]:.0f}% zeros, not drawn)"
+            if j not in named:
+                label = "_nolegend_"
             if values.size:
                 hist, edges = np.histogram(np.clip(values, bins[0], bins[-1]), bins=bins)
                 ax.step(edges[:-1], hist / values.size, where="post", lw=1.4, label=label,
@@ -192,7 +200,9 @@ def activation_histograms(samples, path, title="Activation values per hidden lay
         ax.set_visible(False)
     if panels.keys() != {""}:
         fig.suptitle(title)
-    fig.tight_layout()
+    with warnings.catch_warnings():  # "tight layout not applied" is harmless: save() trims the margins anyway
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
     return save(fig, path)
 
 

@@ -12,7 +12,6 @@ that stops at the first NaN or infinite loss with the step number and a hint.
 from __future__ import annotations
 
 import math
-import sys
 import time
 from dataclasses import dataclass, field
 
@@ -20,7 +19,9 @@ import numpy as np
 
 from . import interrupts
 from .autograd import no_grad
+from .data.loader import DataLoader
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse
+from .progress import ProgressLine
 from .tensor import Tensor
 
 
@@ -83,49 +84,77 @@ def evaluate(model, x, y, loss_fn=cross_entropy, batch_size=4096):
     return total / max(len(x), 1), correct_weighted / max(len(x), 1)
 
 
+def _whole(name, value, optional=False):
+    """A positive whole number, or None if optional. A float such as 2.7 or a bool is a
+    TypeError (never rounded); 0 or a negative number a ValueError."""
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        rounded = " (fit does not round it)" if isinstance(value, (float, np.floating)) else ""
+        raise TypeError(f"fit: {name} must be a positive whole number, got {value!r}{rounded}")
+    if value < 1:
+        raise ValueError(f"fit: {name} must be a positive whole number, got {value!r}")
+    return int(value)
+
+
+def _check_data(x, y):
+    """Rows to train on, and finite numbers in them: a NaN input would show up as a diverged
+    loss and send the learner after the learning rate, so it is named here, before training."""
+    if x.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"fit: x and y need one row per example; got shapes {x.shape} and {y.shape}")
+    if len(x) != len(y):
+        raise ValueError(f"fit: x has {len(x)} samples but y has {len(y)}")
+    if len(x) == 0:
+        raise ValueError("fit: x and y have no rows (0 samples); there is nothing to train on")
+    for name, a in (("x", x), ("y", y)):
+        if a.dtype.kind in "fc" and not np.isfinite(a).all():
+            where = np.argwhere(~np.isfinite(a))[0]
+            raise ValueError(f"fit: {name} holds NaN or infinite values (the first at index {tuple(int(i) for i in where)}); "
+                             "check the data (missing values? a division by zero while scaling?) before training")
+
+
 def fit(model, x, y, optimizer, loss_fn="cross_entropy", epochs=1, batch_size=None, steps=None,
         shuffle=True, seed=0, validation_data=None, progress=None, on_step=None, stop_on_divergence=True):
     """Train ``model`` on (x, y) and return a :class:`History`.
 
-    ``batch_size=None`` is full-batch gradient descent. ``steps`` (optional) caps the
-    total number of optimizer steps across epochs. ``progress=None`` shows a progress line
-    on stderr once a run has taken more than 2 seconds; True/False force it on/off.
-    ``on_step(step, loss)`` is called after each step (the lab uses it to measure).
-    A NaN/inf loss raises :class:`DivergenceError` naming the step, unless
-    ``stop_on_divergence=False`` (then training stops quietly and the history ends there).
+    ``batch_size=None`` is full-batch gradient descent; otherwise the batches come from
+    :class:`tinynet.data.DataLoader` (a fresh order each epoch, drawn from ``seed`` and the
+    epoch number). ``steps`` (optional) caps the total number of optimizer steps across
+    epochs. ``progress=None`` shows a progress line on stderr once a run has taken more
+    than 2 seconds; True/False force it on/off. ``on_step(step, loss)`` is called after
+    each step (the lab uses it to measure). A NaN/inf loss raises :class:`DivergenceError`
+    naming the step, unless ``stop_on_divergence=False`` (then training stops quietly and
+    the history ends there). Inputs that are already NaN or infinite are refused up front.
     """
     loss_fn = LOSSES.get(loss_fn, loss_fn)
     if not callable(loss_fn):
         raise ValueError(f"unknown loss {loss_fn!r}; choose one of {sorted(LOSSES)} or pass a function")
     x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"fit: x has {len(x)} samples but y has {len(y)}")
-    if epochs < 1 or (steps is not None and steps < 1):
-        raise ValueError(f"fit needs epochs >= 1 and steps >= 1, got epochs={epochs}, steps={steps}")
+    epochs = _whole("epochs", epochs)
+    steps = _whole("steps", steps, optional=True)
+    batch_size = _whole("batch_size", batch_size, optional=True)
+    _check_data(x, y)
     n = len(x)
-    batch = n if batch_size is None else int(batch_size)
-    if batch < 1:
-        raise ValueError(f"batch_size must be positive, got {batch_size}")
-    per_epoch = math.ceil(n / batch)
-    total_steps = per_epoch * epochs if steps is None else int(steps)
+    batch = n if batch_size is None else min(batch_size, n)
+    # the whole set as one batch keeps its order (a permutation would change only the rounding)
+    loader = DataLoader(x, y, batch_size=batch, shuffle=shuffle and batch < n, seed=seed)
+    per_epoch = len(loader)
+    total_steps = per_epoch * epochs if steps is None else steps
     epochs = math.ceil(total_steps / per_epoch)  # `steps`, when given, decides the length
 
-    rng = np.random.default_rng(seed)
     history = History()
-    bar = _Progress(total_steps, progress)
+    bar = _Bar(total_steps, progress)
     start = time.perf_counter()
     step = 0
     model.train()
     for epoch in range(epochs):
-        order = rng.permutation(n) if shuffle and batch < n else None
-        epoch_losses, epoch_correct = [], 0.0
-        for b in range(per_epoch):
+        epoch_loss, epoch_correct, seen = 0.0, 0.0, 0
+        for xb, yb in loader:
             if step >= total_steps:
                 break
-            idx = slice(b * batch, (b + 1) * batch) if order is None else order[b * batch:(b + 1) * batch]
-            xb, yb = (x, y) if batch >= n else (x[idx], y[idx])
-            out = model(xb)
-            loss = loss_fn(out, yb)
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, by step
+                out = model(xb)
+                loss = loss_fn(out, yb)
             value = float(loss.data)
             if not math.isfinite(value):
                 bar.close()
@@ -141,17 +170,18 @@ def fit(model, x, y, optimizer, loss_fn="cross_entropy", epochs=1, batch_size=No
                 )
             interrupts.raise_if_interrupted()
             optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            with np.errstate(over="ignore", invalid="ignore"):  # shows as a non-finite loss next step
+                loss.backward()
+                optimizer.step()
             history.step_loss.append(value)
-            epoch_losses.append(value * len(xb))
+            epoch_loss += value * len(xb)
             epoch_correct += accuracy(out, yb) * len(xb)
+            seen += len(xb)
             if on_step is not None:
                 on_step(step, value)
             step += 1
             bar.update(step, value)
-        seen = sum(min(batch, n - b * batch) for b in range(len(epoch_losses)))
-        history.epoch_loss.append(sum(epoch_losses) / max(seen, 1))
+        history.epoch_loss.append(epoch_loss / max(seen, 1))
         history.epoch_accuracy.append(epoch_correct / max(seen, 1))
         if validation_data is not None:
             vl, va = evaluate(model, *validation_data, loss_fn=loss_fn)
@@ -162,35 +192,22 @@ def fit(model, x, y, optimizer, loss_fn="cross_entropy", epochs=1, batch_size=No
     return history
 
 
-class _Progress:
-    """A one-line progress display on stderr: step, percentage, loss, rate."""
+class _Bar:
+    """fit's progress: ``[#####.....] step 120/300 loss 0.4321  850 steps/s`` on one line of
+    stderr, from 2 seconds into the run (``mode=None``), always (True) or never (False)."""
 
     def __init__(self, total, mode, delay=2.0, stream=None):
-        self.total, self.mode, self.delay = total, mode, delay
-        self.stream = stream or sys.stderr
-        self.start = self.last = time.perf_counter()
-        self.shown = False
+        self.total = total
+        self.line = ProgressLine(enabled=mode is not False, stream=stream, live=mode is not False,
+                                 delay=0.0 if mode else delay, interval=0.25)
 
     def update(self, step, loss):
-        if self.mode is False:
-            return
-        now = time.perf_counter()
-        if self.mode is None and now - self.start < self.delay:
-            return
-        if now - self.last < 0.25 and step != self.total:
-            return
-        self.last = now
-        rate = step / max(now - self.start, 1e-9)
         width = 24
         filled = int(width * step / max(self.total, 1))
-        self.stream.write(
-            f"\r  [{'#' * filled}{'.' * (width - filled)}] step {step}/{self.total} "
-            f"loss {loss:.4f}  {rate:.0f} steps/s"
-        )
-        self.stream.flush()
-        self.shown = True
+        rate = step / max(self.line.elapsed(), 1e-9)
+        self.line.update(f"  [{'#' * filled}{'.' * (width - filled)}] step {step}/{self.total} "
+                         f"loss {loss:.4f}  {rate:.0f} steps/s",
+                         force=step == self.total and self.line.elapsed() >= self.line.delay)
 
     def close(self):
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.line.close()

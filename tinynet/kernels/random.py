@@ -40,8 +40,11 @@ from .philox import MASK64, round_keys
 
 # --------------------------------------------------------------------------- argument checks
 def _check_word(name, value):
-    """An integer in [0, 2^64), the range of one Philox key word."""
+    """An integer in [0, 2^64), the range of one Philox key word (a bool is refused, as the
+    initializers refuse it: ``manual_seed(True)`` is almost certainly a mistake)."""
     try:
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError
         value = operator.index(value)
     except TypeError:
         raise TypeError(f"{name} must be an integer in [0, 2**64); got {value!r} "

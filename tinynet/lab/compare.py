@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import datasets, report
+from . import datasets, memory, report
 from .config import CompareConfig
 from .errors import LabError
 from .folder import ResultFolder
@@ -53,6 +53,20 @@ class OutputError(LabError):
     file goes...). The message names the file, the cause, and where the results were kept."""
 
 
+def check_memory(config):
+    """Refuse, in one line, a network too big for this machine (see :mod:`tinynet.lab.memory`)."""
+    images = not config.synthetic
+    n_in, classes = (784, 10) if images else (2, 3)
+    n_train = 60_000 if images else datasets.SYNTHETIC_TRAIN
+    rows = config.batch_size or n_train
+    itemsize = np.dtype(config.dtype).itemsize
+    need = memory.mlp_bytes(n_in, config.width, config.depth, classes, rows, itemsize, config.optimizer)
+    need += n_train * config.depth * config.width * itemsize   # hidden pre-activations kept for 'dead'
+    memory.check_fits(need, f"an MLP of {config.depth:,} hidden layers of {config.width:,} units on {config.dataset}",
+                      "Choose a smaller --depth or --width.")
+    return need
+
+
 def summarize(runs):
     """Mean and spread (std over seeds) of each number, per scheme."""
     def stats(key):
@@ -89,6 +103,7 @@ def compare(config=None, progress=True, write=True, **settings):
     :class:`LabError`) and receives the new files all together at the end (see
     :mod:`tinynet.lab.folder`): interrupted, it still holds the earlier run, whole."""
     config = config or CompareConfig(**settings)
+    check_memory(config)
     if not write:
         return _compute(config, progress)[0]
     folder = ResultFolder(config.out)

@@ -9,14 +9,13 @@ steps and batches, and measures it again.
 from __future__ import annotations
 
 import math
-import sys
-import time
 
 import numpy as np
 
 from .. import init, nn, optim
 from .. import manual_seed
 from ..autograd import no_grad
+from ..progress import ProgressLine
 from ..diagnostics import dead_fraction, distinct_units, layer_statistics
 from ..train import evaluate, fit
 from .verdict import verdict
@@ -101,10 +100,8 @@ class Progress:
     stderr when it is a terminal; one line per finished run otherwise."""
 
     def __init__(self, total_runs, steps_per_run, enabled=True, stream=None):
-        self.total, self.steps, self.enabled = total_runs, steps_per_run, enabled
-        self.stream = stream or sys.stderr
-        self.live = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.last = 0.0
+        self.total, self.steps = total_runs, steps_per_run
+        self.line = ProgressLine(enabled=enabled, stream=stream)
         self.run, self.label = 0, ""
 
     def start(self, label):
@@ -112,19 +109,11 @@ class Progress:
         self.label = label
 
     def step(self, step, loss):
-        now = time.perf_counter()
-        if self.live and now - self.last > 0.1:
-            self.last = now
-            self.stream.write(f"\r  [{self.run:>3}/{self.total}] {self.label:<32} step {step + 1:>5}/{self.steps}"
-                              f"  loss {loss:9.4g}   ")
-            self.stream.flush()
+        self.line.update(f"  [{self.run:>3}/{self.total}] {self.label:<32} step {step + 1:>5}/{self.steps}"
+                         f"  loss {loss:9.4g}")
 
     def finish(self, result):
-        if not self.enabled:
-            return
         loss = result["final_train_loss"]
         shown = f"{loss:9.4g}" if loss is not None and math.isfinite(loss) else " diverged"
-        line = (f"  [{self.run:>3}/{self.total}] {self.label:<32} loss {shown}  "
-                f"test acc {result['test_accuracy']:.3f}  {result['verdict']}")
-        self.stream.write(("\r" if self.live else "") + line + " " * 12 + "\n")
-        self.stream.flush()
+        self.line.done(f"  [{self.run:>3}/{self.total}] {self.label:<32} loss {shown}  "
+                       f"test acc {result['test_accuracy']:.3f}  {result['verdict']}")

@@ -15,6 +15,7 @@ layer rescaled on a training batch until its output variance is 1.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
 
 from .. import init
@@ -76,6 +77,8 @@ def parse_scheme(text):
             param = float(value)
         except ValueError:
             raise LabError(f"scheme {label!r}: expected a number after ':', got {value!r}") from None
+        if not math.isfinite(param):
+            raise LabError(f"scheme {label!r}: the number after ':' must be finite, got {value.strip()!r}")
         if name != "constant" and not param > 0:
             raise LabError(f"scheme {label!r}: the scale must be positive, got {param}")
     scheme = Scheme(label, name, param)
@@ -91,7 +94,9 @@ def parse_scheme(text):
 
 
 def parse_schemes(text_or_list):
-    """A comma-separated string (or a list of strings) -> list of distinct Schemes, in order."""
+    """A comma-separated string (or a list of strings) -> list of Schemes, in order. The same
+    scheme written twice (``he_normal,HE_NORMAL``, ``random_normal:1,random_normal:1.0``) is
+    refused rather than trained twice under two labels."""
     items = text_or_list.split(",") if isinstance(text_or_list, str) else list(text_or_list)
     schemes = []
     for item in items:
@@ -101,8 +106,11 @@ def parse_schemes(text_or_list):
             scheme = parse_scheme(str(item))
         else:
             continue
-        if scheme.label not in {s.label for s in schemes}:
-            schemes.append(scheme)
+        same = [s for s in schemes if (s.name, s.param) == (scheme.name, scheme.param)]
+        if same:
+            raise LabError(f"--inits names the same scheme twice ({same[0].label!r} and {scheme.label!r}); "
+                           "each scheme is trained once, so remove one of them")
+        schemes.append(scheme)
     if not schemes:
         raise LabError(f"--inits named no scheme (given {text_or_list!r}); expected a comma list "
                        f"such as 'zeros,he_normal,lsuv'")
