@@ -64,10 +64,12 @@ def check_folder(path):
 
 
 @contextlib.contextmanager
-def open_for_write(path, mode="wb", encoding=None):
+def open_for_write(path, mode="wb", encoding=None, before_rename=None):
     """``with open_for_write(path) as f: f.write(...)`` -- ``path`` appears complete or not at all.
 
     ``mode`` is ``"wb"`` or ``"w"`` (text, UTF-8 unless ``encoding`` says otherwise).
+    ``before_rename(tmp_path)``, if given, checks the finished temporary file (a download's
+    checksum); an exception from it discards the file and leaves ``path`` as it was.
     """
     if mode not in ("wb", "w"):
         raise ValueError(f"open_for_write: mode must be 'wb' or 'w', got {mode!r}")
@@ -81,6 +83,8 @@ def open_for_write(path, mode="wb", encoding=None):
             with os.fdopen(fd, mode, **kwargs) as f:
                 yield f
                 _to_disk(f, path)
+            if before_rename is not None:
+                before_rename(tmp)
             os.replace(tmp, path)
         except BaseException as err:
             with contextlib.suppress(OSError):

@@ -19,11 +19,12 @@ import hashlib
 import http.client
 import os
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 import zlib
 from dataclasses import dataclass
+
+from .. import atomic
 
 CHUNK = 1 << 16
 
@@ -138,16 +139,8 @@ def fetch(url, destination, checksum, timeout=60.0, quiet=False, replace_bad=Tru
         )
     directory = os.path.dirname(os.path.abspath(destination))
     os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(destination) + ".", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            _stream(url, out, timeout, quiet)
-        verify(tmp, checksum, name=url)
-        os.replace(tmp, destination)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic.open_for_write(destination, "wb", before_rename=lambda tmp: verify(tmp, checksum, name=url)) as out:
+        _stream(url, out, timeout, quiet)
     return True
 
 

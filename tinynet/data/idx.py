@@ -25,10 +25,11 @@ import gzip
 import math
 import os
 import struct
-import tempfile
 import zlib
 
 import numpy as np
+
+from .. import atomic
 
 #: IDX dtype code -> numpy dtype (big-endian, as stored)
 DTYPE_OF_CODE = {
@@ -238,19 +239,11 @@ def write_idx(path, array, compress=None):
         compress = path.endswith(".gz")
     header = bytes([0, 0, CODE_OF_DTYPE[native], array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
     payload = np.ascontiguousarray(array, dtype=DTYPE_OF_CODE[CODE_OF_DTYPE[native]])
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            # mtime=0 keeps the compressed bytes a function of the array alone
-            sink = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if compress else raw
-            sink.write(header)
-            sink.write(memoryview(payload.reshape(-1).view(np.uint8)))
-            if compress:
-                sink.close()
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic.open_for_write(path, "wb") as raw:
+        # mtime=0 keeps the compressed bytes a function of the array alone
+        sink = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if compress else raw
+        sink.write(header)
+        sink.write(memoryview(payload.reshape(-1).view(np.uint8)))
+        if compress:
+            sink.close()
     return path
