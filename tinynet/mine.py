@@ -110,6 +110,7 @@ class Kit:
 
     def __init__(self):
         self.whose = {}
+        self.pending_hooks = []          # (z, fn) of z.register_hook(fn), until the loss's backward
         mine_engine, why = finished(1, PIECES[0][2])
         self.engine = engine(1) if mine_engine else reference(1)
         self.whose["engine"] = (mine_engine, why)

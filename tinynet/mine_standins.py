@@ -59,6 +59,9 @@ class MineDense:
             a = 1.0 / (1.0 + (-z).exp())
         else:
             a = z
+        if self._hooks:
+            # tinynet's z.register_hook(fn): fn(dL/dz) once the loss's backward has run
+            z.register_hook = lambda fn, z=z: self._kit.pending_hooks.append((z, fn))
         for hook in list(self._hooks):
             hook(self, x, z, a)
         return a
@@ -123,6 +126,17 @@ class _TinynetModel:
         return getattr(self._model, name)
 
 
+def _why_not(layer):
+    """What the learner's engine lacks for this tinynet layer, in a few words."""
+    if type(layer).__name__ != "Dense":
+        return type(layer).__name__
+    if layer.bias is None:
+        return "a Dense without bias"
+    if layer.dtype != np.float64:
+        return f"{layer.dtype} layers"
+    return f"a {layer.activation_name} Dense"
+
+
 class NnStandIn(_Proxy):
     @property
     def functional(self):
@@ -133,28 +147,40 @@ class NnStandIn(_Proxy):
         twin = self._real.Dense(in_features, out_features, activation=activation,
                                 kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                                 use_bias=use_bias, dtype=dtype, name=name)
-        if activation not in ACTIVATIONS or not use_bias:
-            return twin
+        if activation not in ACTIVATIONS or not use_bias or twin.dtype != np.float64:
+            return twin             # the learner's engine is float64 with biases: tinynet runs this one
         return MineDense(twin, activation, self._kit)
 
     def Sequential(self, *layers):
         if all(isinstance(layer, MineDense) for layer in layers):
             return MineSequential(layers, self._kit)
-        foreign = sorted({type(layer).__name__ for layer in layers if not isinstance(layer, MineDense)})
-        say(f"  (a model with {', '.join(foreign)} runs on tinynet's engine: yours has no such layer)")
+        foreign = sorted({_why_not(layer) for layer in layers if not isinstance(layer, MineDense)})
+        say(f"  (a model with {', '.join(foreign)} runs on tinynet's engine: yours has none)")
         real = [layer.twin if isinstance(layer, MineDense) else layer for layer in layers]
         return _TinynetModel(self._real.Sequential(*real), self._kit)
+
+
+def _with_hooks(loss, kit):
+    """loss.backward() that then calls the tensor hooks registered during the forward pass."""
+    def backward(grad=None):
+        type(loss).backward(loss, grad)
+        pending, kit.pending_hooks[:] = list(kit.pending_hooks), []
+        for z, fn in pending:
+            fn(z.grad)
+    if kit.pending_hooks:
+        loss.backward = backward
+    return loss
 
 
 class FStandIn(_Proxy):
     def binary_cross_entropy_with_logits(self, logits, targets):
         if _is_mine(self._kit, logits):
-            return self._kit.bce_with_logits(logits, np.asarray(targets, dtype=np.float64))
+            return _with_hooks(self._kit.bce_with_logits(logits, np.asarray(targets, dtype=np.float64)), self._kit)
         return self._real.binary_cross_entropy_with_logits(logits, targets)
 
     def cross_entropy(self, logits, labels):
         if _is_mine(self._kit, logits):
-            return self._kit.softmax_cross_entropy(logits, np.asarray(labels))
+            return _with_hooks(self._kit.softmax_cross_entropy(logits, np.asarray(labels)), self._kit)
         return self._real.cross_entropy(logits, labels)
 
 

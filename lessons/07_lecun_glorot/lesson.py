@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 
 import tinynet as tn
-from tinynet import data, init, nn
+from tinynet import data, init, mine, nn
+
+tn, nn, _, _ = mine.modules(tn, nn, None, None)   # `tinynet lesson 7 --mine`: your engine from lessons 1-3
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))

@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 
 import tinynet as tn
-from tinynet import data, nn, optim
+from tinynet import data, mine, nn, optim
 from tinynet.train import fit
+
+tn, nn, _, optim = mine.modules(tn, nn, None, optim)   # `tinynet lesson 8 --mine`: your engine from lessons 1-3
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))
