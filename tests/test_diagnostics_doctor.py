@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import tinynet as tn
+import tinynet.diagnostics  # noqa: F401  (tn.diagnostics)
 from tinynet import nn
 from tinynet.diagnostics import doctor
 
@@ -139,3 +140,14 @@ def test_the_reported_doctor_commands_name_the_overflow():
     out, err = run("--init", "random_normal:1", "--depth", "80", "--width", "64")
     assert "vanishing" not in out and "overflowed to inf/nan at layer" in out
     assert "RuntimeWarning" not in err
+
+
+def test_a_conv_layer_is_measured_per_channel():
+    tn.manual_seed(0)
+    model = nn.Sequential(nn.Conv2D(1, 4, 3, activation="relu", kernel_initializer="he_normal"), nn.Flatten(),
+                          nn.Dense(4 * 4 * 4, 3))
+    x = np.random.default_rng(0).standard_normal((8, 6, 6, 1)).astype(np.float32)
+    conv = tn.diagnostics.layer_statistics(model, x)[0]
+    assert (conv.fan_in, conv.fan_out, conv.distinct_units) == (9, 4, 4)     # 3x3x1 weights per channel
+    assert 0.0 <= conv.dead_fraction <= 1.0
+    assert doctor(model, x).layers[0].stats.fan_out == 4

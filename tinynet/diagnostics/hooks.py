@@ -28,7 +28,10 @@ from .measures import dead_fraction, distinct_units, rms, sgd_update_ratio, upda
 
 @dataclass
 class LayerStats:
-    """What one Dense layer looked like on one batch (all std over every entry of the batch).
+    """What one Dense (or Conv2D) layer looked like on one batch (all std over every entry).
+
+    ``fan_in`` is the number of incoming weights of one unit and ``fan_out`` the number of
+    units (a Conv2D layer's channels: its kernel is read as (kh·kw·in, out)).
 
     ``grad_z_std`` is the std of dL/dz, the back-propagated gradient at the pre-activation;
     ``grad_w_std`` and ``grad_w_max`` describe dL/dW (``grad_w_max == 0`` means the kernel
@@ -119,7 +122,11 @@ def _summarize(i, layer, za, grad_z, lr, samples, rng):
     z, a = za
     name = layer_activation(layer)[0]
     spec = ACTIVATIONS.get(name)
-    kernel = layer.kernel.data
+    # A unit is one output column (Dense) or channel (Conv2D): its incoming weights are the
+    # kernel flattened to (prod(shape[:-1]), units), its values z and a every entry of that
+    # channel, at every position of every example.
+    kernel = layer.kernel.data.reshape(-1, layer.kernel.shape[-1])
+    units = kernel.shape[1]
     dw = layer.kernel.grad
     kept = None
     if samples:
@@ -130,13 +137,13 @@ def _summarize(i, layer, za, grad_z, lr, samples, rng):
         name=str(getattr(layer, "name", i)),
         activation=name,
         fan_in=int(kernel.shape[0]),
-        fan_out=int(kernel.shape[1]),
+        fan_out=int(units),
         weight_std=float(np.std(kernel, dtype=np.float64)),
         preact_std=float(np.std(z, dtype=np.float64)),
         act_mean=float(np.mean(a, dtype=np.float64)),
         act_std=float(np.std(a, dtype=np.float64)),
         saturation=None if spec is None else spec.saturation(a),
-        dead_fraction=dead_fraction(z) if spec is not None and spec.can_die else None,
+        dead_fraction=dead_fraction(z.reshape(-1, units)) if spec is not None and spec.can_die else None,
         grad_z_std=None if grad_z is None else float(np.std(grad_z, dtype=np.float64)),
         grad_w_std=None if dw is None else float(np.std(dw, dtype=np.float64)),
         grad_w_max=None if dw is None else float(np.max(np.abs(dw))),
