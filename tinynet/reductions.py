@@ -51,36 +51,35 @@ class Max(Function):
     returns; its full reduction ``max()``/``amax`` instead splits g evenly among ties.
     """
 
-    sign = 1
+    pick = staticmethod(np.argmax)
 
     @classmethod
     def forward(cls, ctx, a, axis=None, keepdims=False):
-        axes = tuple(range(a.ndim)) if axis is None else tuple(np.atleast_1d(axis) % max(a.ndim, 1))
         if a.size == 0:
             raise ValueError(f"{cls.__name__.lower()}: cannot reduce an empty array of shape {a.shape}")
-        moved = np.moveaxis(a, axes, tuple(range(a.ndim - len(axes), a.ndim)))
-        flat = moved.reshape(moved.shape[:a.ndim - len(axes)] + (-1,))
-        index = (flat * cls.sign).argmax(axis=-1)[..., None]
-        ctx.shape, ctx.axes, ctx.moved_shape, ctx.index = a.shape, axes, moved.shape, index
+        axes = tuple(range(a.ndim)) if axis is None else tuple(int(i) % a.ndim for i in np.atleast_1d(axis))
+        kept = a.ndim - len(axes)
+        # the reduced axes moved to the end and merged into one: one pick per kept position
+        moved = np.moveaxis(a, axes, tuple(range(kept, a.ndim)))
+        flat = moved.reshape(moved.shape[:kept] + (-1,))
+        index = cls.pick(flat, axis=-1)[..., None]
+        ctx.axes, ctx.moved_shape, ctx.index = axes, moved.shape, index
         out = np.take_along_axis(flat, index, axis=-1)[..., 0]
         return np.expand_dims(out, axes) if keepdims else out
 
     @staticmethod
     def backward(ctx, g):
-        g = np.asarray(g)
-        if g.ndim == len(ctx.shape):      # keepdims: drop the reduced axes again
-            g = g.squeeze(ctx.axes)
-        n = len(ctx.axes)
-        flat = np.zeros(ctx.moved_shape[:len(ctx.shape) - n] + (int(np.prod(ctx.moved_shape[len(ctx.shape) - n:])),), g.dtype)
+        kept = len(ctx.moved_shape) - len(ctx.axes)
+        g = np.asarray(g).reshape(ctx.moved_shape[:kept])        # also drops keepdims' 1s
+        flat = np.zeros(ctx.moved_shape[:kept] + (int(np.prod(ctx.moved_shape[kept:])),), g.dtype)
         np.put_along_axis(flat, ctx.index, g[..., None], axis=-1)
-        moved = flat.reshape(ctx.moved_shape)
-        return (np.moveaxis(moved, tuple(range(len(ctx.shape) - n, len(ctx.shape))), ctx.axes),)
+        return (np.moveaxis(flat.reshape(ctx.moved_shape), tuple(range(kept, len(ctx.moved_shape))), ctx.axes),)
 
 
 class Min(Max):
     """out = min a over ``axis``;  da = g at the arg-min (ties: the first, as for ``Max``)."""
 
-    sign = -1
+    pick = staticmethod(np.argmin)
 
 
 class LogSoftmax(Function):
