@@ -181,3 +181,8 @@ def test_results_of_a_parameter_are_plain_tensors():
     out = w * 2
     assert type(out) is tn.Tensor and out.requires_grad and out.is_leaf is False
     assert type(w[0]) is tn.Tensor
+
+
+def test_min_and_max_of_integer_tensors():
+    labels = tn.Tensor(np.array([3, 1, 2], dtype=np.uint8), dtype=np.uint8)
+    assert int(labels.min().data) == 1 and int(labels.max().data) == 3 and labels.argmax() == 0
