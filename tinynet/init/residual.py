@@ -14,7 +14,7 @@ multiply the variance by ~2^100. The named rules below keep it bounded:
     learnable_scale=True)``.
 ``"zero_last_gamma"``
     The γ of the branch's last BatchNorm starts at zero (Goyal et al. 2017, "Accurate,
-    large minibatch SGD", section 5.1; also used by He et al.'s later ResNet code).
+    large minibatch SGD").
 ``"depth_scaled"``
     The branch's last kernel is multiplied by ``1/√(2L)`` for a stack of L blocks, so
     c becomes c/(2L) and ``(1 + c/(2L))^L < e^{c/2}`` for every L. GPT-2 (Radford et al.
