@@ -47,13 +47,13 @@ def test_fractional_or_bool_counts_are_refused_not_rounded(name, value):
     model, x, y, opt = _setup()
     with pytest.raises(TypeError) as info:
         fit(model, x, y, opt, **{name: value})
-    assert f"{name} must be a positive whole number, got {value!r}" in _one_line(info)
+    assert f"fit: {name} must be a positive integer, got {value!r}" in _one_line(info)
 
 
 @pytest.mark.parametrize("name", ["batch_size", "epochs", "steps"])
 def test_zero_counts_are_refused(name):
     model, x, y, opt = _setup()
-    with pytest.raises(ValueError, match=f"{name} must be a positive whole number, got 0"):
+    with pytest.raises(ValueError, match=f"fit: {name} must be a positive integer, got 0"):
         fit(model, x, y, opt, **{name: 0})
 
 

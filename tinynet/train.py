@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import interrupts
+from . import checks, interrupts
 from .autograd import no_grad
 from .data.loader import DataLoader
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse
@@ -71,6 +71,7 @@ def accuracy(output, y):
 def evaluate(model, x, y, loss_fn=cross_entropy, batch_size=4096):
     """(mean loss, accuracy) of ``model`` on (x, y), without recording a graph."""
     loss_fn = LOSSES.get(loss_fn, loss_fn)
+    batch_size = checks.count(batch_size, "batch_size", "evaluate")
     was_training = model.training
     model.eval()
     total, correct_weighted = 0.0, 0.0
@@ -85,16 +86,8 @@ def evaluate(model, x, y, loss_fn=cross_entropy, batch_size=4096):
 
 
 def _whole(name, value, optional=False):
-    """A positive whole number, or None if optional. A float such as 2.7 or a bool is a
-    TypeError (never rounded); 0 or a negative number a ValueError."""
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        rounded = " (fit does not round it)" if isinstance(value, (float, np.floating)) else ""
-        raise TypeError(f"fit: {name} must be a positive whole number, got {value!r}{rounded}")
-    if value < 1:
-        raise ValueError(f"fit: {name} must be a positive whole number, got {value!r}")
-    return int(value)
+    """A positive whole number (see :mod:`tinynet.checks`: never rounded), or None if optional."""
+    return None if value is None and optional else checks.count(value, name, "fit")
 
 
 def _check_data(x, y):
@@ -133,6 +126,7 @@ def fit(model, x, y, optimizer, loss_fn="cross_entropy", epochs=1, batch_size=No
     epochs = _whole("epochs", epochs)
     steps = _whole("steps", steps, optional=True)
     batch_size = _whole("batch_size", batch_size, optional=True)
+    seed = checks.seed(seed, "fit")
     _check_data(x, y)
     n = len(x)
     batch = n if batch_size is None else min(batch_size, n)

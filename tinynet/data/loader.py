@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from .. import checks
+
 
 class DataLoader:
     """Iterate over ``(x_batch, y_batch)`` numpy arrays; ``len(loader)`` is batches per epoch.
@@ -40,7 +42,7 @@ class DataLoader:
             raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}.")
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
-        self.seed = seed
+        self.seed = checks.seed(seed, "DataLoader")
         self.drop_last = bool(drop_last)
         self.epoch = 0  # the epoch the next iteration will produce
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import checks
+
 from ..dtypes import float_dtype
 
 
@@ -83,6 +85,6 @@ def train_test_split(x, y, test_fraction=0.25, seed=0):
     n_test = int(round(test_fraction * len(x)))
     if not 0 < n_test < len(x):
         raise ValueError(f"test_fraction {test_fraction} of {len(x)} rows leaves an empty split.")
-    order = np.random.default_rng(seed).permutation(len(x))
+    order = np.random.default_rng(checks.seed(seed, "train_test_split")).permutation(len(x))
     train, test = order[n_test:], order[:n_test]
     return (x[train], y[train]), (x[test], y[test])

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import checks
+
 
 def _check(n, minimum, what="n"):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
@@ -45,7 +47,7 @@ def circles(n, noise=0.05, factor=0.5, seed=0):
     n = _check(n, 2)
     if not 0 < factor < 1:
         raise ValueError(f"factor is the inner/outer radius ratio and must be in (0, 1), got {factor}.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checks.seed(seed, "circles"))
     n_out = n // 2
     n_in = n - n_out
     rings = []
@@ -62,7 +64,7 @@ def moons(n, noise=0.1, seed=0):
     Class 0: ``(cos t, sin t)``; class 1: ``(1 - cos t, 1/2 - sin t)``; ``t`` evenly in [0, pi].
     """
     n = _check(n, 2)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checks.seed(seed, "moons"))
     n_out, n_in = n // 2, n - n // 2
     t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
     upper = np.column_stack([np.cos(t_out), np.sin(t_out)])
@@ -82,7 +84,7 @@ def spirals(n, classes=3, noise=0.2, seed=0):
     classes = _check(classes, 2, "classes")
     if noise < 0:
         raise ValueError(f"noise is a standard deviation and must be >= 0, got {noise}.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checks.seed(seed, "spirals"))
     arms, labels = [], []
     for k, count in enumerate(_split(n, classes)):
         r = np.linspace(0.0, 1.0, count)
@@ -99,7 +101,7 @@ def xor(n, noise=0.2, seed=0):
     the classic set no single-layer perceptron can fit (Minsky and Papert, 1969).
     """
     n = _check(n, 4)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checks.seed(seed, "xor"))
     corners = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
     counts = _split(n, 4)
     x = np.repeat(corners, counts, axis=0)
@@ -115,7 +117,7 @@ def blobs(n, centers=3, std=1.0, seed=0, dim=2, box=(-10.0, 10.0)):
     is the cluster around center ``k``.
     """
     n = _check(n, 1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checks.seed(seed, "blobs"))
     if np.ndim(centers) == 0:
         k = _check(centers, 1, "centers")
         center_points = rng.uniform(box[0], box[1], size=(k, _check(dim, 1, "dim")))

@@ -30,6 +30,8 @@ import operator
 
 import numpy as np
 
+from ..checks import NotAWholeNumber
+
 from ..dtypes import FLOAT_DTYPES as _FLOAT_DTYPES
 from ..dtypes import float_dtype
 from ..shapes import check_shape
@@ -47,7 +49,7 @@ def _check_word(name, value):
             raise TypeError
         value = operator.index(value)
     except TypeError:
-        raise TypeError(f"{name} must be an integer in [0, 2**64); got {value!r} "
+        raise NotAWholeNumber(f"{name} must be an integer in [0, 2**64); got {value!r} "
                         f"of type {type(value).__name__}") from None
     if not 0 <= value <= MASK64:
         raise ValueError(f"{name} must be in [0, 2**64); got {value}. "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
-from .. import fused, init
+from .. import checks, fused, init
 from ..dtypes import float_dtype
 from ..tensor import HookHandle
 from .layers import activation_spec, get_activation
@@ -31,10 +31,8 @@ class Dense(Module):
     def __init__(self, in_features, out_features, activation=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  use_bias=True, dtype=None, name=None):
-        for label, n in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(n, (int, np.integer)) or n <= 0:
-                raise ValueError(f"Dense: {label} must be a positive integer, got {n!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = checks.count(in_features, "in_features", "Dense")
+        self.out_features = checks.count(out_features, "out_features", "Dense")
         self.dtype = float_dtype(dtype, "Dense", allow_none=True)
         self.name = name
         self.activation = get_activation(activation)
