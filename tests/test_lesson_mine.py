@@ -62,7 +62,7 @@ def test_mine_with_the_references_prints_the_plain_numbers(lesson, tmp_path):
     tree = _tree(tmp_path, lesson)
     plain = _run(tree, lesson, False, tmp_path / "plain")
     mine = _run(tree, lesson, True, tmp_path / "mine")
-    assert "engine: yours" in mine and "SGD step: yours" in mine, mine[:500]
+    assert ": yours" in mine and "tinynet's —" not in mine, mine[:500]
     plain_text, plain_numbers = _measured(plain, tmp_path)
     mine_text, mine_numbers = _measured(mine, tmp_path)
     assert mine_text == plain_text, f"--mine printed other lines than the plain run:\n{mine_text}\n---\n{plain_text}"
@@ -96,7 +96,7 @@ def test_stand_ins_train_like_tinynet(monkeypatch):
     kit.Tensor, kit.engine = reference[1].Tensor, reference[1]
     kit.Dense, kit.matmul = reference[2].Dense, reference[2].matmul
     kit.softmax_cross_entropy, kit.bce_with_logits = reference[2].softmax_cross_entropy, reference[3].bce_with_logits
-    kit.sgd_step = reference[3].sgd_step
+    kit.sgd_step, kit.pending_hooks = reference[3].sgd_step, []
     from tinynet import mine_standins as s
     mtn, mnn, mF, moptim = s.TnStandIn(tn, kit), s.NnStandIn(nn, kit), s.FStandIn(F, kit), s.OptimStandIn(optim, kit)
     x = np.random.default_rng(0).standard_normal((16, 2))
@@ -120,3 +120,25 @@ def test_stand_ins_train_like_tinynet(monkeypatch):
     np.testing.assert_allclose(runs[1][0], runs[0][0], rtol=0, atol=1e-12)
     for mine_p, tinynet_p in zip(runs[1][1], runs[0][1]):
         np.testing.assert_allclose(mine_p, tinynet_p, rtol=0, atol=1e-12)
+
+
+def test_lesson_mine_sets_the_switch_and_says_when_a_lesson_uses_nothing_of_yours(monkeypatch, capsys, tmp_path):
+    import subprocess as sp
+
+    calls = []
+    monkeypatch.setattr(L.subprocess, "run", lambda cmd, cwd, env: calls.append(env) or sp.CompletedProcess(cmd, 0))
+    tree = tmp_path / "lessons"
+    for number, wired in ((4, True), (9, False)):
+        lesson = L.find_lesson(number, LESSONS_DIR)
+        folder = tree / lesson.path.name
+        folder.mkdir(parents=True)
+        (folder / "README.md").write_text(f"# Lesson {number}\n", encoding="utf-8")
+        (folder / "lesson.py").write_text("tn, nn, F, optim = mine.modules(tn, nn, F, optim)\n" if wired else "pass\n",
+                                          encoding="utf-8")
+    monkeypatch.setenv("TINYNET_LESSONS", str(tree))
+    assert L.run_lesson(4, mine=True) == 0 and calls[-1]["TINYNET_MINE"] == "1"
+    assert "on your pieces" in capsys.readouterr().out
+    assert L.run_lesson(9, mine=True) == 0
+    assert "does not run on your pieces (yet)" in capsys.readouterr().out
+    monkeypatch.setenv("TINYNET_MINE", "1")
+    assert L.run_lesson(4) == 0 and "TINYNET_MINE" not in calls[-1]
