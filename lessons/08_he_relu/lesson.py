@@ -9,6 +9,7 @@
 # Run: `python lesson.py` (about 30 s). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
+import importlib.util
 import os
 from pathlib import Path
 
@@ -89,6 +90,45 @@ def training_experiment(steps=200, seed=0):
             for name, scheme in SCHEMES.items()}
 
 
+def training_over_seeds(seeds=(0, 1, 2), steps=200):
+    """The training experiment for several seeds: a 30-layer run is sensitive to its start
+    (and even to rounding), so one seed's curve, spike or step count proves little."""
+    train, _ = load_standardized_fashion_mnist()
+    return {name: {seed: train_deep(scheme, steps=steps, seed=seed, train=train) for seed in seeds}
+            for name, scheme in SCHEMES.items()}
+
+
+def summarize(curve, threshold=2.0, tail=20):
+    """First step below ``threshold``, mean loss of the last ``tail`` steps, and the
+    largest loss after step 10 (a spike, if any) with its step."""
+    later = np.asarray(curve[10:])
+    return {"first_below": first_step_below(curve, threshold), "final": float(np.mean(curve[-tail:])),
+            "median_last_100": float(np.median(curve[-100:])),
+            "spike": float(later.max()), "spike_step": int(10 + later.argmax()),
+            "max_from_ln10": float(np.abs(np.asarray(curve) - np.log(10)).max())}
+
+
+# %% Where tanh's gain 5/3 comes from
+_spec = importlib.util.spec_from_file_location("tinynet_lesson_07_for_08", HERE.parent / "07_lecun_glorot" / "lesson.py")
+lesson7 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lesson7)
+
+
+def tanh_gain_fixed_point(gain=5 / 3, iterations=200):
+    """The gain g that keeps unit-variance pre-activations at unit variance through tanh,
+    g² · E[tanh(ξ)²] = 1, and, for a given ``gain``, the variance q* its map
+    q -> g²·E[tanh(√q ξ)²] settles at and the backward factor per layer there,
+    χ = g²·E[tanh'(√q* ξ)²] (lesson 7's map with Var(W) = g²/n)."""
+    tanh2 = lambda z: np.tanh(z) ** 2
+    derivative2 = lambda z: (1 - np.tanh(z) ** 2) ** 2
+    q = 1.0
+    for _ in range(iterations):
+        q = gain ** 2 * lesson7.gaussian_mean(tanh2, q)
+    return {"unit_variance_gain": 1 / np.sqrt(lesson7.gaussian_mean(tanh2, 1.0)),
+            "fixed_point": q, "chi": gain ** 2 * lesson7.gaussian_mean(derivative2, q),
+            "chi_at_gain_1": lesson7.gaussian_mean(derivative2, 1.0)}
+
+
 def first_step_below(losses, threshold):
     below = np.flatnonzero(np.asarray(losses) < threshold)
     return int(below[0]) if below.size else None
@@ -109,21 +149,34 @@ def save_figures(depth_results, losses, out=OUT):
     ax.semilogy(range(1, len(stds) + 1), stds[0] * (1 / np.sqrt(2)) ** np.arange(len(stds)), "k:",
                 label="(1/√2)^(layer-1): one halving of the variance per layer")
     ax.set_xlabel("layer")
-    ax.set_ylabel("activation std (log scale)")
-    ax.set_title("30 ReLU layers of 256 at init")
+    ax.set_ylabel("activation std (log scale; inputs have std 1)")
+    ax.set_title(f"30 ReLU layers of 256 at init\nstd layer 30 / layer 1 = {depth_results['He']['ratio']:.2f} (He), "
+                 f"{depth_results['Xavier']['ratio']:.1e} (Xavier; halving predicts "
+                 f"{depth_results['halving_prediction']:.1e})", fontsize=9)
     ax.legend()
     fig.tight_layout()
     fig.savefig(out / "08_std_per_layer.png", dpi=110)
     plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name, curve in losses.items():
-        ax.plot(curve, label=name)
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    styles = {"He": ("tab:blue", "-"), "Xavier": ("tab:orange", "--")}
+    for name, runs in losses.items():
+        color, ls = styles[name]
+        for i, (seed, curve) in enumerate(runs.items()):
+            ax.plot(curve, color=color, ls=ls, lw=1, alpha=0.6 + 0.4 * (i == 0),
+                    label=f"{name}, seeds {', '.join(map(str, runs))}" if i == 0 else None)
     ax.axhline(np.log(10), color="k", ls=":", label="ln 10 (uniform guess)")
-    ax.set_xlabel("step (batch 100)")
-    ax.set_ylabel("training loss")
-    ax.set_title("30-layer ReLU MLP on Fashion-MNIST (He et al. 2015, fig. 3)")
-    ax.legend()
+    he = [summarize(c) for c in losses["He"].values()]
+    xavier = [summarize(c) for c in losses["Xavier"].values()]
+    ax.set_xlabel("SGD step (batch 100)")
+    ax.set_yscale("log")
+    ax.set_ylabel("training loss, cross-entropy (nats, log scale)")
+    ax.set_title(f"30-layer ReLU MLP on Fashion-MNIST: He below 2.0 by steps "
+                 f"{min(r['first_below'] for r in he)}–{max(r['first_below'] for r in he)}, median of the last 100 "
+                 f"steps {min(r['median_last_100'] for r in he):.2f}–{max(r['median_last_100'] for r in he):.2f};\n"
+                 f"Xavier within {max(r['max_from_ln10'] for r in xavier):.3f} of ln 10 (He et al. 2015, fig. 3)",
+                 fontsize=9)
+    ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     fig.savefig(out / "08_training_loss.png", dpi=110)
     plt.close(fig)
@@ -136,13 +189,19 @@ def main():
     for name in SCHEMES:
         print(f"  {name:6s} layer30/layer1 = {depth[name]['ratio']:.3g}")
     print(f"  one halving of the variance per layer predicts (1/√2)^29 = {depth['halving_prediction']:.3g}")
-    losses = training_experiment()
-    print("\n30 x 128 ReLU MLP on standardized Fashion-MNIST, SGD momentum 0.9, lr 0.01, batch 100:")
-    for name, curve in losses.items():
-        step = first_step_below(curve, 2.0)
-        print(f"  {name:6s} loss at steps 0/50/100/199: {curve[0]:.3f} {curve[50]:.3f} {curve[100]:.3f} "
-              f"{curve[199]:.3f}; first below 2.0 at step {step}; "
-              f"max |loss - ln 10| over 200 steps {np.abs(curve[:200] - np.log(10)).max():.3f}")
+    gain = tanh_gain_fixed_point()
+    print(f"\ntanh's gain: g²·E[tanh(ξ)²] = 1 gives g = {gain['unit_variance_gain']:.3f} (PyTorch: 5/3 = "
+          f"{5 / 3:.3f}, this rounded up); with 5/3 the variance map settles at q* = {gain['fixed_point']:.3f} and the "
+          f"squared gradient grows by χ = {gain['chi']:.3f} per layer there (gain 1 at q = 1: "
+          f"χ = {gain['chi_at_gain_1']:.3f})")
+    losses = training_over_seeds()
+    print("\n30 x 128 ReLU MLP on standardized Fashion-MNIST, SGD momentum 0.9, lr 0.01, batch 100, 200 steps:")
+    for name, runs in losses.items():
+        for seed, curve in runs.items():
+            r = summarize(curve)
+            print(f"  {name:6s} seed {seed}: loss at step 0 {curve[0]:.3f}; first below 2.0 at step {r['first_below']}; "
+                  f"median of the last 100 steps {r['median_last_100']:.3f}; largest after step 10 {r['spike']:.2f} "
+                  f"(step {r['spike_step']}); max |loss − ln 10| {r['max_from_ln10']:.3f}")
     save_figures(depth, losses)
     print(f"figures written to {OUT}")
 

@@ -36,9 +36,23 @@ def test_he_keeps_the_scale(depth_runs):
 @pytest.mark.slow
 @pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 def test_he_learns_while_xavier_stalls_on_fashion_mnist():
-    losses = lesson.training_experiment(steps=200, seed=0)
-    he, xavier = losses["He"], losses["Xavier"]
-    step = lesson.first_step_below(he, 2.0)
-    assert step is not None and step <= 60, step           # "within ~50 steps"
-    assert he[-20:].mean() < 1.6, he[-20:].mean()
-    assert np.abs(xavier[:200] - np.log(10)).max() < 0.05  # sits at ln 10 for all 200 steps
+    """Three seeds each (one 30-layer run's spikes and step counts are fragile): every He run
+    gets below 2.0 early and ends well below ln 10; every Xavier run sits at ln 10. The
+    README quotes these numbers."""
+    losses = lesson.training_over_seeds(seeds=(0, 1, 2), steps=200)
+    he = [lesson.summarize(c) for c in losses["He"].values()]
+    xavier = [lesson.summarize(c) for c in losses["Xavier"].values()]
+    assert all(r["first_below"] is not None and r["first_below"] <= 60 for r in he), he
+    assert all(r["max_from_ln10"] < 0.05 for r in xavier), xavier
+    assert all(r["median_last_100"] < 1.6 for r in he), he           # README: about 1.0-1.5
+    assert [r["first_below"] for r in he] == [12, 15, 16], he
+    assert [round(r["max_from_ln10"], 3) for r in xavier] == [0.006, 0.011, 0.006], xavier
+
+
+def test_tanh_gain_from_the_fixed_point():
+    """g²·E[tanh²ξ] = 1 gives 1.593 (PyTorch: 5/3); at 5/3, q* = 1.178 and χ = 1.210."""
+    r = lesson.tanh_gain_fixed_point(5 / 3)
+    assert round(r["unit_variance_gain"], 3) == 1.593
+    assert abs(5 / 3 - r["unit_variance_gain"]) < 0.08
+    assert round(r["fixed_point"], 3) == 1.178 and round(r["chi"], 3) == 1.210
+    assert round(r["chi_at_gain_1"], 3) == 0.464
