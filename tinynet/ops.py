@@ -209,22 +209,6 @@ class Log(Function):
         return (g / a,)
 
 
-class Sqrt(Function):
-    """out = √a;  da = g / (2 out)  (inf at a = 0, as the derivative is)."""
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.sqrt(a)
-        ctx.save(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        (out,) = ctx.saved
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (g / (2 * out),)
-
-
 class Abs(Function):
     """out = |a|;  da = g · sign(a)  (0 at a = 0, as PyTorch)."""
 

@@ -64,21 +64,10 @@ class Tensor:
         self._hooks = None
 
     # ----------------------------------------------------------------- basics
-    @property
-    def shape(self):
-        return self.data.shape
-
-    @property
-    def dtype(self):
-        return self.data.dtype
-
-    @property
-    def ndim(self):
-        return self.data.ndim
-
-    @property
-    def size(self):
-        return self.data.size
+    shape = property(lambda self: self.data.shape, doc="The array's shape.")
+    dtype = property(lambda self: self.data.dtype, doc="The array's dtype.")
+    ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
+    size = property(lambda self: self.data.size, doc="The number of elements.")
 
     @property
     def is_leaf(self):
@@ -324,7 +313,8 @@ class Tensor:
         return ops.Log.apply(self)
 
     def sqrt(self):
-        return ops.Sqrt.apply(self)
+        """√a as a ** 0.5 (so its backward is Pow's: g · 0.5 · a^(-1/2), inf at a = 0)."""
+        return self ** 0.5
 
     def abs(self):
         return ops.Abs.apply(self)
