@@ -135,8 +135,12 @@ def _copy_tile(out, values, start):
     """out[start : start + len(values)] = values, keeping only the part inside ``out``."""
     lo = max(start, 0)
     hi = min(start + values.size, out.size)
-    if lo < hi:
-        out[lo:hi] = values[lo - start:hi - start]
+    # A loop over two 1-D views, not a slice assignment: that would compile numba's
+    # shape-mismatch error message (~2 s of a cold start).
+    dst = out[lo:hi]
+    src = values[lo - start:hi - start]
+    for i in range(dst.size):
+        dst[i] = src[i]
 
 
 # --------------------------------------------------------------------------- serial or parallel
@@ -164,10 +168,11 @@ def _uniform_f32(out, rk, call, offset, low, scale, high, top):
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
             slots32(words, bits)
-            flat = bits.reshape(8 * K)
-            for i in range(8 * K):
-                v = lo32 + scale32 * (np.float32(flat[i] >> _S8) * _F32_2M24)
-                values[i] = top if v >= high else v
+            for r in range(8):                 # the (8, K) slots read row by row
+                row, dst = bits[r], values[r * K:(r + 1) * K]
+                for j in range(K):
+                    v = lo32 + scale32 * (np.float32(row[j] >> _S8) * _F32_2M24)
+                    dst[j] = top if v >= high else v
             _copy_tile(out, values, tile * 8 * K - offset)
 
 
@@ -179,10 +184,11 @@ def _uniform_f64(out, rk, call, offset, low, scale, high, top):
         values = np.empty(4 * K, np.float64)
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
-            flat = words.reshape(4 * K)
-            for i in range(4 * K):
-                v = low + scale * (np.float64(flat[i] >> _S11) * _2M53)
-                values[i] = top if v >= high else v
+            for r in range(4):                 # the (4, K) words read row by row
+                row, dst = words[r], values[r * K:(r + 1) * K]
+                for j in range(K):
+                    v = low + scale * (np.float64(row[j] >> _S11) * _2M53)
+                    dst[j] = top if v >= high else v
             _copy_tile(out, values, tile * 4 * K - offset)
 
 
@@ -196,20 +202,21 @@ def _normal_f32(out, rk, call, offset, mean, std):
         u1 = np.empty(4 * K, np.float32)              # one (u1, theta) per word
         log_u1 = np.empty(4 * K, np.float32)
         exponent = np.empty(4 * K, np.int32)
-        values = np.empty((8, K), np.float32)
+        values = np.empty(8 * K, np.float32)          # (8, K), row by row
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
-            flat = words.reshape(4 * K)
-            for i in range(4 * K):                     # u1 = (k + 1/2) 2^-32 from the high half
-                u1[i] = np.float32((np.float64(flat[i] >> _S32) + 0.5) * _2M32)
+            for w in range(4):                         # u1 = (k + 1/2) 2^-32 from the high half
+                row, dst = words[w], u1[w * K:(w + 1) * K]
+                for j in range(K):
+                    dst[j] = np.float32((np.float64(row[j] >> _S32) + 0.5) * _2M32)
             log_f32(u1, u1.view(np.int32), exponent, log_u1)
             for w in range(4):
                 for j in range(K):
                     r = np.float32(math.sqrt(np.float32(-2.0) * log_u1[w * K + j]))
                     c, sn = cos_sin_f32((words[w, j] & _LOW32) >> _S8)
-                    values[2 * w, j] = m + s * (r * c)
-                    values[2 * w + 1, j] = m + s * (r * sn)
-            _copy_tile(out, values.reshape(8 * K), tile * 8 * K - offset)
+                    values[2 * w * K + j] = m + s * (r * c)
+                    values[(2 * w + 1) * K + j] = m + s * (r * sn)
+            _copy_tile(out, values, tile * 8 * K - offset)
 
 
 @serial_and_parallel
@@ -217,16 +224,16 @@ def _normal_f64(out, rk, call, offset, mean, std):
     first, end, tasks = _tasks(offset, out.size, 4 * K)
     for t in prange(tasks):
         words = np.empty((4, K), np.uint64)
-        values = np.empty((4, K), np.float64)
+        values = np.empty(4 * K, np.float64)          # (4, K), row by row
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
             for p in range(2):
                 for j in range(K):
                     r = math.sqrt(-2.0 * math.log((np.float64(words[2 * p, j] >> _S11) + 0.5) * _2M53))
                     theta = TWO_PI * (np.float64(words[2 * p + 1, j] >> _S11) * _2M53)
-                    values[2 * p, j] = mean + std * (r * math.cos(theta))
-                    values[2 * p + 1, j] = mean + std * (r * math.sin(theta))
-            _copy_tile(out, values.reshape(4 * K), tile * 4 * K - offset)
+                    values[2 * p * K + j] = mean + std * (r * math.cos(theta))
+                    values[(2 * p + 1) * K + j] = mean + std * (r * math.sin(theta))
+            _copy_tile(out, values, tile * 4 * K - offset)
 
 
 # --------------------------------------------------------------------------- truncated normal
@@ -253,7 +260,8 @@ def truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x, tails, idx):
             m += 1
     t = tails[0, :m]
     t_copy = tails[1, :m]
-    t_copy[:] = t
+    for k in range(m):          # (a loop: a slice assignment compiles numba's error message)
+        t_copy[k] = t[k]
     tail_ppf(t, t.view(np.int64), idx[n:n + m], tails[2, :m])
     for k in range(m):
         i = idx[k]
@@ -277,9 +285,10 @@ def _truncated_f32(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, 
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
             slots32(words, bits)
-            flat = bits.reshape(8 * K)
-            for i in range(8 * K):
-                u[i] = (np.float64(flat[i]) + 0.5) * _2M32
+            for r in range(8):
+                row, dst = bits[r], u[r * K:(r + 1) * K]
+                for j in range(K):
+                    dst[j] = (np.float64(row[j]) + 0.5) * _2M32
             truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x, tails, idx)
             for i in range(8 * K):
                 values[i] = min(max(np.float32(x[i]), out_lo), out_hi)
@@ -297,8 +306,9 @@ def _truncated_f64(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, 
         idx = np.empty(8 * K, np.int64)
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
-            flat = words.reshape(4 * K)
-            for i in range(4 * K):
-                u[i] = (np.float64(flat[i] >> _S11) + 0.5) * _2M53
+            for r in range(4):
+                row, dst = words[r], u[r * K:(r + 1) * K]
+                for j in range(K):
+                    dst[j] = (np.float64(row[j] >> _S11) + 0.5) * _2M53
             truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x, tails, idx)
             _copy_tile(out, x, tile * 4 * K - offset)
