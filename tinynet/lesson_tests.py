@@ -228,10 +228,12 @@ def _run_rule(tensor, name, op, arrays, upstream):
             raise AssertionError(
                 f"{name}'s backward rule failed on inputs of shapes {[np.shape(a) for a in arrays]}, broadcast to "
                 f"{np.shape(upstream)}: the incoming gradient has the output's shape; sum it down to each "
-                f"input's shape (unbroadcast) ({type(error).__name__}: {error})") from None
-        raise AssertionError(f"{name}'s backward rule raised ValueError: {error}") from None
+                f"input's shape (unbroadcast) ({type(error).__name__}: {error}){where_raised(error, out.backward_rule)}") from None
+        raise AssertionError(f"{name}'s backward rule raised ValueError: {error}"
+                             f"{where_raised(error, out.backward_rule)}") from None
     except Exception as error:
-        raise AssertionError(f"{name}'s backward rule raised {type(error).__name__}: {error}") from None
+        raise AssertionError(f"{name}'s backward rule raised {type(error).__name__}: {error}"
+                             f"{where_raised(error, out.backward_rule)}") from None
     return out, leaves, before
 
 

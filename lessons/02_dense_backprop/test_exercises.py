@@ -96,6 +96,9 @@ def check_Dense(impl):
         for label, got, want, of in (("dX", tx.grad, tt[0].grad, "X"), ("dW", layer.kernel.grad, tt[1].grad, "W"),
                                      ("db", layer.bias.grad, tt[2].grad, "b")):
             if not _same(f"Dense's {label}", got, np.asarray(want), of):
+                if not np.any(got) and np.any(want):
+                    raise AssertionError(f"no gradient reached Dense's {of}: the graph must use the layer's own "
+                                         "Tensor (self.kernel, self.bias), not a new Tensor of its values")
                 raise AssertionError(f"Dense's {label} is wrong: the graph from x, kernel and bias to Z does not "
                                      "carry the gradient back as X · W + b does")
 

@@ -18,7 +18,7 @@ LESSON = 7
 def _draw(fn, shape, seed):
     w = call_exercise(fn, shape, np.random.default_rng(seed))
     assert isinstance(w, np.ndarray), f"{fn.__name__} returned a {type(w).__name__}; return a numpy array"
-    assert w.shape == tuple(shape), f"{fn.__name__}{shape} returned shape {w.shape}; the kernel has the shape asked for"
+    assert w.shape == tuple(shape), f"{fn.__name__}{shape} returned shape {w.shape}; return a kernel of the shape asked for"
     assert np.all(np.isfinite(w)), f"{fn.__name__}{shape} returned NaN or inf values"
     return np.asarray(w, dtype=np.float64)
 

@@ -21,7 +21,7 @@ def _weights(fn, shape, seed, *, call_shape=True):
     w = call_exercise(fn, *args)
     assert isinstance(w, np.ndarray), f"{fn.__name__} returned a {type(w).__name__}; return a numpy array"
     if call_shape:
-        assert w.shape == tuple(shape), f"{fn.__name__} returned shape {w.shape}; the kernel has the shape asked for"
+        assert w.shape == tuple(shape), f"{fn.__name__} returned shape {w.shape}; return a kernel of the shape asked for"
     assert np.all(np.isfinite(w)), f"{fn.__name__} returned NaN or inf values"
     return np.asarray(w, dtype=np.float64)
 

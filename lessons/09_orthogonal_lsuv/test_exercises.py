@@ -11,7 +11,7 @@ LESSON = 9
 def _orthogonal(impl, shape, seed, gain=1.0):
     w = call_exercise(impl.orthogonal, shape, np.random.default_rng(seed), gain=gain)
     assert isinstance(w, np.ndarray) and w.shape == tuple(shape), (
-        f"orthogonal{shape} returned {getattr(w, 'shape', type(w).__name__)}; the matrix has the shape asked for"
+        f"orthogonal{shape} returned {getattr(w, 'shape', type(w).__name__)}; return a matrix of the shape asked for"
         + (" (a wide shape is the transpose of a tall one)" if getattr(w, "shape", None) == tuple(shape)[::-1] else ""))
     return np.asarray(w, dtype=np.float64)
 
