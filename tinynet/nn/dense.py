@@ -6,8 +6,6 @@ stores the transpose, (out, in), and computes x·Wᵀ; the math is the same.)
 """
 from __future__ import annotations
 
-import numpy as np
-
 from .. import functional as F
 from .. import checks, fused, init
 from ..dtypes import float_dtype
