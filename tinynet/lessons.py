@@ -283,7 +283,8 @@ def list_lessons():
             done, total, mark = 0, 0, "progress unknown (see below)"
             reason = str(error).replace(f"lesson {lesson.number}", "the lesson")
             ungradable.setdefault(reason, []).append(str(lesson.number))
-        print(f"  {lesson.number:>2}. {lesson.title:<48} {mark}")
+        title = lesson.title if len(lesson.title) <= 48 else lesson.title[:47] + "…"
+        print(f"  {lesson.number:>2}. {title:<48} {mark}")
         if next_lesson is None and not (total and done == total):
             next_lesson = lesson
     for reason, numbers in ungradable.items():
