@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import init
 from ..conv_ops import conv2d, output_size, resolve_padding, _two
-from ..dtypes import float_dtype, get_default_dtype
+from ..dtypes import float_dtype
 from .dense import _Handle
 from .layers import get_activation
 from .module import Module, Parameter

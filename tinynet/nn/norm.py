@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
-from ..dtypes import float_dtype, get_default_dtype
+from ..dtypes import float_dtype
 from ..norm_ops import normalize
 from ..tensor import Tensor
 from .module import Module, Parameter
