@@ -1,4 +1,5 @@
-"""The lesson runner behind ``tinynet lessons``, ``tinynet lesson N`` and ``tinynet check N``.
+"""The lesson runner behind ``tinynet lessons``, ``tinynet lesson N [--mine]``,
+``tinynet check N`` and ``tinynet hint N EXERCISE``.
 
 A lesson is a folder ``lessons/NN_short_name/`` holding README.md (the math), lesson.py
 (the experiment), exercises.py (your stubs) and test_exercises.py (the grader). The grader
@@ -12,6 +13,11 @@ it, and report each exercise as
 never with a traceback: a stub still raising NotImplementedError is "not implemented
 yet", a wrong answer is the grader's message, and a crash in your code is reported as the
 error and the line of exercises.py where it happened.
+
+Hints: a grader also defines ``HINTS = {name: [idea, math with shapes, algorithm in
+words, ...]}``; ``tinynet hint N name`` prints one more level per call and remembers how
+many a learner has seen (see ``hint_state_file``). ``--mine`` runs lesson.py with
+``TINYNET_MINE=1``, which its wiring (tinynet.mine) reads.
 
 Where the lessons folder is found, in order: ``$TINYNET_LESSONS``; the repository next to
 the installed package (``Path(tinynet.__file__).resolve().parents[1] / "lessons"``, which

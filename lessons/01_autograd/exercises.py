@@ -16,6 +16,9 @@ Broadcasting: numpy stretches a (4,) or (3, 1) array to (3, 4) in the forward pa
 gradient that comes back then has the stretched shape and must be summed back down to the
 input's own shape (unbroadcast, the first exercise).
 
+This file defines functions named sum and pow: inside it they hide Python's built-ins of
+the same names (use np.sum, or builtins.sum, where you mean those).
+
 Grade with `tinynet check 1` (or `pytest lessons/01_autograd/`); `tinynet hint 1 NAME`
 gives one more hint each time you ask.
 """
