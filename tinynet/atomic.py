@@ -76,9 +76,12 @@ def open_for_write(path, mode="wb", encoding=None, before_rename=None):
     path = os.fspath(path)
     directory = check_folder(path)
     with sigterm_raises():
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
+        # (the target's name, cut short: a file name has at most 255 bytes)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + os.path.basename(path)[:100] + ".", suffix=".tmp",
+                                   dir=directory)
         try:
-            os.fchmod(fd, public_mode())
+            if hasattr(os, "fchmod"):  # POSIX; elsewhere mkstemp's mode stands
+                os.fchmod(fd, public_mode())
             kwargs = {} if mode == "wb" else {"encoding": encoding or "utf-8", "newline": ""}
             with os.fdopen(fd, mode, **kwargs) as f:
                 yield f
