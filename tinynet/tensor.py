@@ -209,9 +209,14 @@ class Tensor:
         return out
 
     def __array__(self, dtype=None, copy=None):
-        """``np.asarray(tensor)`` is the tensor's array (no copy unless asked for)."""
-        if dtype is None and not copy:
+        """``np.asarray(tensor)`` is the tensor's array (no copy unless asked for, numpy 2's
+        protocol: ``copy=False`` with another dtype is an error, as a copy would be needed)."""
+        same = dtype is None or np.dtype(dtype) == self.data.dtype
+        if same and not copy:
             return self.data
+        if copy is False:
+            raise ValueError(f"np.asarray(tensor, dtype={dtype}, copy=False): a {self.data.dtype} "
+                             f"tensor cannot be viewed as {dtype} without a copy")
         return np.array(self.data, dtype=dtype, copy=True)
 
     # -------------------------------------------------------------- operators
