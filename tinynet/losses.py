@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import fused
 from .autograd import Function
 from .functional import _tensor
 from .tensor import Tensor
@@ -99,7 +100,8 @@ def cross_entropy(logits, labels):
         raise ValueError(
             f"cross_entropy: label {bad} is out of range for {k} classes (labels must be 0..{k - 1})"
         )
-    return CrossEntropy.apply(logits, Tensor(labels.astype(np.int64), dtype=np.int64))
+    # the same math in one numba pass (tinynet/fused.py); CrossEntropy above is its readable reference
+    return fused.SoftmaxCrossEntropy.apply(logits, Tensor(labels.astype(np.int64), dtype=np.int64))
 
 
 def binary_cross_entropy_with_logits(logits, targets):
