@@ -72,6 +72,11 @@ SWEEP = {
        (lambda d, cls=cls: _make(cls)((3, 3, 2, 2) if cls.__name__ == "Dirac" else (3, 3), dtype=d), "default")
        for cls in _initializer_classes()},
 }
+try:                                   # the lab's model builder (present once the --model option is in)
+    from tinynet.lab import models as lab_models
+    SWEEP["tinynet.lab.models.build"] = (lambda d: lab_models.build(CompareConfig(), 2, 3, "he_normal", d), "default")
+except ImportError:
+    pass
 SWEEP["tinynet.init.torch_style.trunc_normal"] = (lambda d: init.trunc_normal((4, 3), dtype=d), "default")
 SWEEP["tinynet.init.sparse.torch_sparse"] = (lambda d: init.torch_sparse((4, 3), 0.5, dtype=d), "default")
 
