@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 _loaded = {}        # file path -> its module, loaded once per process (one Tensor class for all)
 
