@@ -1,4 +1,4 @@
-"""Run the lab's small matrix products on one BLAS thread.
+"""Thread counts where tinynet starts work: OpenBLAS on one thread for tinynet's commands.
 
 The lab multiplies small matrices (a few hundred rows by 64 columns) thousands of times.
 Split across threads, such a product spends more time starting and synchronising the
@@ -10,11 +10,19 @@ one thread for the duration of a block and restores the previous count afterward
 
 OpenBLAS is found among the libraries already loaded into the process (Linux:
 /proc/self/maps); anywhere it cannot be found, the block runs unchanged.
+
+Since training's products run on tinynet's own kernels (``tinynet.kernels``), OpenBLAS
+only serves the odd numpy call of a lesson or a diagnostic (a QR for the orthogonal
+initializer, a Jacobian's SVD), where a second thread gains little and its spinning costs
+a whole core on a busy machine. ``command_environment(env)`` gives a subprocess that
+tinynet starts (a lesson's lesson.py) the same setting, without touching the user's own
+environment: variables the user already set are kept.
 """
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
 
 _PREFIXES = ("scipy_openblas", "openblas")
 _SUFFIXES = ("64_", "")
@@ -56,3 +64,20 @@ def single_blas_thread():
         yield
     finally:
         put(before)
+
+
+#: Variables that size OpenBLAS's pool (and the OpenMP pools of other BLAS builds).
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def command_environment(env=None):
+    """A copy of ``env`` (default: os.environ) for a subprocess tinynet starts: BLAS pools on
+    one thread, unless the user set any of ``BLAS_THREAD_VARIABLES`` themselves.
+
+    tinynet's own matrix products are sized by ``tinynet.kernels.set_num_threads`` (default:
+    NUMBA_NUM_THREADS), which this leaves alone.
+    """
+    env = dict(os.environ if env is None else env)
+    if not any(name in env for name in BLAS_THREAD_VARIABLES):
+        env["OPENBLAS_NUM_THREADS"] = "1"
+    return env
