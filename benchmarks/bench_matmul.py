@@ -1,20 +1,21 @@
-"""GFLOP/s of tinynet's matmul kernels against numpy.matmul (BLAS), side by side.
+"""tinynet's numba GEMM against OpenBLAS (numpy.matmul) on the course's products, one and two threads.
 
-    python benchmarks/bench_matmul.py [--reps 15] [--no-write]
+    python benchmarks/bench_matmul.py [--reps 7] [--dtype float32] [--no-write]
+    python benchmarks/bench_matmul.py --reps 1 --no-write          # a smoke test
 
-For each shape and product (a @ b, a.T @ b, a @ b.T) three contenders run in this one
-process: numpy.matmul on the same views, the pure numba kernel
-(``tinynet.kernels.numba_backend.matmul*_numba``) and the default dispatch
-(``tinynet.kernels.matmul*`` on the default "numba" backend: checks, allocation, and the
-serial or parallel path). The repetitions run in three rounds of
-two phases, each phase after a pause of ``SETTLE`` seconds: numpy and the default dispatch
-taking turns, then the numba kernel alone. Each library's thread pool keeps a core busy
-for a while after its last call and slowed whatever ran next (measured: the default
-dispatch, i.e. BLAS, at 0.47x of numpy.matmul on the 128x784x256 product right after the
-numba kernel; the numba kernel at 30-60 GFLOP/s right after BLAS, 95-120 after a pause).
-Each call is repeated enough times to last ~20 ms; the figure is the median over
-repetitions after a warm-up that also compiles. Ratios are tinynet / numpy GFLOP/s: > 1 means tinynet is faster.
-Results go to the "matmul" section of benchmarks/RESULTS.md.
+The shapes are every product of training 784-256-128-10 at batch 128 (each layer's forward
+``X @ W``, weight gradient ``Xᵀ·dZ`` and input gradient ``dZ·Wᵀ``; the first layer needs no
+input gradient) and of 1024-wide layers. Each product runs through
+``tinynet.kernels.matmul*`` on the "numba" backend (checks, allocation and dispatch
+included: what training pays) and through numpy on the same views (BLAS), with
+``--threads`` 1 and then 2 for both libraries: ``tinynet.kernels.set_num_threads`` and
+OpenBLAS's ``openblas_set_num_threads``.
+
+Fair turns: for each repetition the two contenders run in a fresh random order, each after
+a short pause (a pool that just worked keeps a core busy for a while, and would slow
+whoever comes next), each call repeated for ~20 ms. The figure is the median over
+``--reps`` repetitions; the ratio is BLAS time / tinynet time (> 1: tinynet faster; goal
+>= 0.9). Results go to the "matmul" section of benchmarks/RESULTS.md.
 """
 import argparse
 import os
@@ -29,23 +30,25 @@ from results_md import machine, write_section  # noqa: E402
 
 from tinynet import kernels  # noqa: E402
 from tinynet.kernels import numba_backend as nb  # noqa: E402
+from tinynet.lab.threads import _openblas_controls  # noqa: E402
 
 # (label, product, m, k, n): C is (m, n), the sum runs over k.
 CASES = [
-    ("forward X@W, Dense 784->256, batch 128", "matmul", 128, 784, 256),
-    ("dW = X^T dZ, Dense 784->256, batch 128", "matmul_tn", 784, 128, 256),
-    ("dX = dZ W^T, Dense 784->256, batch 128", "matmul_nt", 128, 256, 784),
-    ("forward 256x1024 @ 1024x1024", "matmul", 256, 1024, 1024),
-    ("dW-shaped 1024x256 ^T @ 256x1024", "matmul_tn", 1024, 256, 1024),
-    ("dX-shaped 256x1024 @ (1024x1024)^T", "matmul_nt", 256, 1024, 1024),
-    ("small 16x16 @ 16x16", "matmul", 16, 16, 16),
-    ("small 64x64 @ 64x64", "matmul", 64, 64, 64),
-    ("output layer 128x256 @ 256x10", "matmul", 128, 256, 10),
+    ("layer 1 forward X@W (784->256)", "matmul", 128, 784, 256),
+    ("layer 1 dW = X^T dZ", "matmul_tn", 784, 128, 256),
+    ("layer 2 forward (256->128)", "matmul", 128, 256, 128),
+    ("layer 2 dW", "matmul_tn", 256, 128, 128),
+    ("layer 2 dX = dZ W^T", "matmul_nt", 128, 128, 256),
+    ("layer 3 forward (128->10)", "matmul", 128, 128, 10),
+    ("layer 3 dW", "matmul_tn", 128, 128, 10),
+    ("layer 3 dX", "matmul_nt", 128, 10, 128),
+    ("1024-wide forward 256x1024 @ 1024x1024", "matmul", 256, 1024, 1024),
+    ("1024-wide dW 1024x256^T @ 256x1024", "matmul_tn", 1024, 256, 1024),
+    ("1024-wide dX 256x1024 @ (1024x1024)^T", "matmul_nt", 256, 1024, 1024),
 ]
-SETTLE = 0.5  # seconds of rest before each phase (BLAS, then numba) of a round
-NUMBA = {"matmul": nb.matmul_numba, "matmul_tn": nb.matmul_tn_numba, "matmul_nt": nb.matmul_nt_numba}
-NUMPY = {"matmul": lambda a, b: np.matmul(a, b), "matmul_tn": lambda a, b: np.matmul(a.T, b),
-         "matmul_nt": lambda a, b: np.matmul(a, b.T)}
+SETTLE = 0.05   # seconds of rest before each turn
+TURN = 0.02     # seconds of repeated calls per turn
+GOAL = 0.9
 
 
 def operands(product, m, k, n, dtype, rng):
@@ -62,75 +65,82 @@ def seconds_per_call(fn, inner):
 
 
 def measure(product, m, k, n, dtype, reps, rng):
+    """{contender: median seconds per call}."""
     a, b = operands(product, m, k, n, dtype, rng)
     c = np.empty((m, n), dtype)
+    view = {"matmul": lambda: (a, b), "matmul_tn": lambda: (a.T, b), "matmul_nt": lambda: (a, b.T)}[product]()
     contenders = {
-        "numpy": lambda: NUMPY[product](a, b),
-        "numba": lambda: NUMBA[product](a, b, c),
-        "default": lambda: getattr(kernels, product)(a, b),
+        "tinynet": lambda: getattr(kernels, product)(a, b, out=c),
+        "blas": lambda: np.matmul(view[0], view[1], out=c),
     }
     for fn in contenders.values():      # warm-up (and compile)
         fn()
-    once = max(seconds_per_call(contenders["numba"], 1), 1e-6)
-    inner = max(1, int(0.02 / once))
+    once = max(min(seconds_per_call(fn, 3) for fn in contenders.values()), 1e-7)
+    inner = max(1, int(TURN / once))
     times = {name: [] for name in contenders}
-    rounds = 3
-    for r in range(rounds):
-        share = reps // rounds + (r < reps % rounds)
-        time.sleep(SETTLE)              # let the pool that ran last go idle
-        for _ in range(share):
-            for name in ("numpy", "default"):
-                times[name].append(seconds_per_call(contenders[name], inner))
-        time.sleep(SETTLE)
-        for _ in range(share):
-            times["numba"].append(seconds_per_call(contenders["numba"], inner))
-    flops = 2.0 * m * k * n
-    return {name: flops / statistics.median(t) / 1e9 for name, t in times.items()}
+    names = list(contenders)
+    for _ in range(reps):
+        for i in rng.permutation(len(names)):
+            time.sleep(SETTLE)
+            times[names[i]].append(seconds_per_call(contenders[names[i]], inner))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
-def default_path(m, k, n):
-    return "numba, parallel" if nb.will_run_parallel(m, n, k) else "numba, serial"
+def set_threads(n, blas):
+    kernels.set_num_threads(n)
+    if blas is not None:
+        blas[1](n)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--dtype", default="float32", choices=("float32", "float64", "both"))
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     kernels.use("numba")
-    rows = []
-    for dtype in (np.float32, np.float64):
+    np.ones((4, 4)) @ np.ones((4, 4))       # loads OpenBLAS, so its thread count can be set
+    blas = _openblas_controls()
+    dtypes = (np.float32, np.float64) if args.dtype == "both" else (np.dtype(args.dtype).type,)
+    rows, misses = [], []
+    for dtype in dtypes:
         for label, product, m, k, n in CASES:
-            g = measure(product, m, k, n, dtype, args.reps, rng)
-            row = (f"| {label} | `{product}` | {np.dtype(dtype).name} | {g['numpy']:.1f} | "
-                   f"{g['numba']:.1f} | {g['numba'] / g['numpy']:.2f} | {default_path(m, k, n)} | "
-                   f"{g['default'] / g['numpy']:.2f} |")
+            cells = []
+            for threads in (1, 2):
+                set_threads(threads, blas)
+                t = measure(product, m, k, n, dtype, args.reps, rng)
+                ratio = t["blas"] / t["tinynet"]
+                if ratio < GOAL:
+                    misses.append(f"{label} ({np.dtype(dtype).name}, {threads} thread{'s' if threads > 1 else ''}: {ratio:.2f})")
+                path = "shared" if nb.will_run_parallel(m, n, k) else "serial"
+                cells.append(f"{2 * m * k * n / t['tinynet'] / 1e9:.0f} | {2 * m * k * n / t['blas'] / 1e9:.0f} | "
+                             f"{ratio:.2f} ({path})")
+            row = f"| {label} | `{product}` {m}x{k}x{n} | {np.dtype(dtype).name} | " + " | ".join(cells) + " |"
             print(row, flush=True)
             rows.append(row)
+    set_threads(2, blas)
     load = os.getloadavg()
     body = "\n".join([
-        "## matmul: tinynet kernels vs numpy.matmul (BLAS)",
+        "## matmul: tinynet's numba GEMM vs OpenBLAS on the course's products",
         "",
-        f"Machine: {machine()}. Load average at the end: {load[0]:.1f} "
-        f"(on {os.cpu_count()} cores; other jobs share this machine, so absolute figures vary).",
-        f"Command: `python benchmarks/bench_matmul.py --reps {args.reps}`; GFLOP/s = 2mkn / median "
-        "time, in one process: three rounds of a BLAS phase (numpy and the default dispatch "
-        "taking turns) and a numba phase, each after a pause (a library's thread pool keeps a "
-        "core busy after its turn and would slow the next). "
-        "`numba` = the pure numba kernel; "
-        "`default` = `tinynet.kernels.matmul*` on the default \"numba\" backend (checks, "
-        f"allocation, and the serial path below PARALLEL_MIN_MACS = {nb.PARALLEL_MIN_MACS} "
-        "multiply-adds: path column). Ratios > 1: tinynet faster.",
-        *([""] + [f"**Caution:** the load average ({load[0]:.1f}) exceeded the core count while "
-                  "this ran, so parallel regions waited for descheduled threads; single rows can "
-                  "be off by 10x either way. Rerun on a quiet machine before drawing conclusions."]
-          if load[0] > (os.cpu_count() or 1) else []),
+        f"Machine: {machine()}. Load average at the end: {load[0]:.1f} (on {os.cpu_count()} cores).",
+        f"Command: `python benchmarks/bench_matmul.py --reps {args.reps}"
+        f"{'' if args.dtype == 'float32' else ' --dtype ' + args.dtype}`. tinynet = "
+        "`tinynet.kernels.matmul*` (checks, allocation, dispatch included), BLAS = `numpy.matmul` on "
+        "the same views; both at 1 thread, then both at 2. GFLOP/s = 2mkn / median time; ratio = "
+        "BLAS time / tinynet time (> 1: tinynet faster; goal >= 0.9), with tinynet's path (serial, "
+        "or blocks shared among threads). Fair turns: random order per repetition, a pause before each.",
         "",
-        "| case | product | dtype | numpy GFLOP/s | numba GFLOP/s | numba / numpy | default path | default / numpy |",
-        "|---|---|---|---|---|---|---|---|",
+        "| product | shape m x k x n | dtype | 1 thread: tinynet GFLOP/s | BLAS | ratio | "
+        "2 threads: tinynet GFLOP/s | BLAS | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "- goal (>= 0.9x of OpenBLAS) met on every product" if not misses
+        else "- below the goal: " + "; ".join(misses),
     ])
+    print(body)
     if not args.no_write:
         write_section("matmul", body)
 
