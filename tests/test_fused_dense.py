@@ -147,3 +147,41 @@ def test_every_activation_of_the_table_is_fused_from_its_scalar_functions():
         backward(np.ones_like(a), a, p, dz, db)
         np.testing.assert_allclose(dz[0], [spec.scalar_derivative_from_output(v, p) for v in a[0]],
                                    rtol=1e-15)
+
+
+def test_fused_kernels_and_optimizers_run_with_jit_disabled():
+    """NUMBA_DISABLE_JIT=1 runs the fused loops and the optimizer updates as plain Python,
+    with the results of the compiled code (float64, to rounding)."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    code = textwrap.dedent("""
+        import sys
+        import numpy as np
+        import tinynet as tn
+        from tinynet import fused, nn, optim
+        tn.set_default_dtype(np.float64)
+        tn.manual_seed(0)
+        model = nn.Sequential(nn.Dense(6, 5, activation="tanh"), nn.Dense(5, 3))
+        opts = [optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True),
+                optim.Adam(model.parameters(), lr=0.01)]
+        x = np.random.default_rng(1).standard_normal((7, 6))
+        y = np.arange(7) % 3
+        for opt in opts:
+            for _ in range(2):
+                loss = fused.softmax_cross_entropy(model(x), y)
+                opt.zero_grad(); loss.backward(); opt.step()
+        np.save(sys.argv[1], np.concatenate([p.data.ravel() for p in model.parameters()]))
+    """)
+    import tempfile
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for flag in ("0", "1"):
+            path = os.path.join(tmp, f"w{flag}.npy")
+            env = dict(os.environ, NUMBA_DISABLE_JIT=flag)
+            proc = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True,
+                                  text=True, timeout=300)
+            assert proc.returncode == 0, proc.stderr
+            results.append(np.load(path))
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-12, atol=1e-14)
