@@ -1,5 +1,5 @@
 """Grader for lesson 15 (your own initializer). `tinynet check 15` grades your
-exercises.py; plain pytest grades the reference solution (TINYNET_GRADE=learner: yours)."""
+exercises.py; plain pytest grades it too (TINYNET_GRADE=reference grades the reference)."""
 import math
 
 import numpy as np
@@ -49,6 +49,8 @@ def _mlp(fn, depth, width, in_features, classes=None, seed=0):
 def _sanity(fn):
     for shape in [(64, 32), (32, 64), (128, 128)]:
         w = _kernel(fn, shape, 0)
+        assert np.any(w != 0), (f"my_initializer{shape}: every weight is 0, so no signal passes forward "
+                                "and no gradient reaches the hidden layers (lesson 4)")
         distinct = np.unique(np.round(w.T, 12), axis=0).shape[0]
         assert distinct == shape[1], (
             f"my_initializer{shape}: only {distinct} of {shape[1]} units (columns) differ; identical "
@@ -96,6 +98,20 @@ def check_my_initializer(impl):
 
 
 EXERCISES = {"my_initializer": check_my_initializer}
+
+HINTS = {
+    "my_initializer": [
+        "Three things must hold at once: the units must differ (lesson 5), the variance must be kept "
+        "through ReLU layers (lessons 6 and 8), and the draw must come only from the generator you are "
+        "given, so a seed reproduces it.",
+        "For a kernel of shape (fan_in, fan_out) feeding a ReLU, each layer multiplies the variance of "
+        "the pre-activations by fan_in * Var(W) / 2. Choose Var(W) so that this factor is one; an "
+        "orthogonal matrix (lesson 9) with each column's squared norm set to the same target also works.",
+        "Draw a zero-mean matrix of the given shape with rng (a normal, a uniform with the matching limit, "
+        "or the Q of a QR decomposition), scale it to the variance the ReLU rule asks for, and return it "
+        "as float64.",
+    ],
+}
 
 
 @pytest.mark.parametrize("name", list(EXERCISES))
