@@ -87,7 +87,7 @@ def test_he_with_relu_and_glorot_with_tanh_converge(relu, tanh):
 
 def test_results_json_and_figures_are_written(relu):
     files = relu.files
-    assert set(files) == {"results", "table", "loss_curves", "depth_profile", "activation_histograms"}
+    assert set(files) == {"results", "table", "loss_curves", "depth_profile", "activation_histograms", "report_html"}
     for key in ("loss_curves", "depth_profile", "activation_histograms"):
         with open(files[key], "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n"
