@@ -94,6 +94,16 @@ def test_sigint_before_the_commit_leaves_the_earlier_run_as_it_was(tmp_path, mom
     assert _snapshot(out) == before          # same files, same bytes; no lock, no temporary folder left
 
 
+def test_sigterm_while_drawing_also_leaves_the_earlier_run_as_it_was(tmp_path):
+    out, before = _first_run(tmp_path)
+    proc = _start(tmp_path, "first-figure", [*SECOND, "--out", str(out)])
+    _wait_for_pause(proc)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM and "Traceback" not in err, err
+    assert _snapshot(out) == before
+
+
 def test_sigint_during_the_commit_is_held_until_the_new_run_is_whole(tmp_path):
     out, before = _first_run(tmp_path)
     proc = _start(tmp_path, "commit", [*SECOND, "--out", str(out)])
