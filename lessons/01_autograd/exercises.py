@@ -33,7 +33,8 @@ class Tensor:
     parents        the tensors this one was computed from (empty for an input or a weight)
     backward_rule  a function of no arguments, set by the op that made this tensor: it reads
                    this tensor's grad and ADDS each parent's share to that parent's grad
-    The operators below call your functions: a + b is add(a, b), a @ b comes in lesson 2.
+    The operators below call your functions (a + b is add(a, b)); t.backward() calls your
+    backward(t). Matrix products come in lesson 2, as its matmul(a, b).
     """
 
     def __init__(self, data, parents=()):
