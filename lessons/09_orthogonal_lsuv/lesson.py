@@ -180,6 +180,9 @@ def lsuv_experiment(depth=20, width=128, steps=300, lr=0.01, momentum=0.9, batch
     return {"report": report, "held_out_variances": held_out, "curves": curves}
 
 
+LSUV_SEEDS = (0, 1, 2)   # 300 steps of a 20-layer net: one seed's final loss proves little
+
+
 # %% Figures
 def save_figures(spectra, sweep, lsuv_result, out=OUT, max_steps=1000):
     import matplotlib
@@ -247,7 +250,8 @@ def save_figures(spectra, sweep, lsuv_result, out=OUT, max_steps=1000):
         axes[1].plot(curve, label=f"{name}: mean of the last 50 steps {means[name]:.3f}", lw=1)
     axes[1].set_xlabel("SGD step (batch 100)")
     axes[1].set_ylabel("training loss, cross-entropy (nats)")
-    axes[1].set_title("20 × 128 ReLU MLP on Fashion-MNIST: " + " vs ".join(f"{n} {m:.3f}" for n, m in means.items()),
+    axes[1].set_title(f"20 × 128 ReLU MLP on Fashion-MNIST, seed {LSUV_SEEDS[0]}: "
+                      + " vs ".join(f"{n} {m:.3f}" for n, m in means.items()),
                       fontsize=10)
     axes[1].legend(fontsize=8)
     fig.tight_layout()
@@ -266,12 +270,16 @@ def main():
           + ", ".join(f"{lr:g}" for lr in sorted(LEARNING_RATES)) + " (each divided by the depth), at most 1000 steps:")
     for (scheme, depth), (steps, lr) in sweep.items():
         print(f"  {scheme:10s} depth {depth:2d}: {steps}" + (f" (lr {lr:g}/{depth})" if lr else ""))
-    result = lsuv_experiment()
-    print("\nLSUV on a 20 x 128 ReLU MLP (rescales per layer):",
+    train, _ = load_standardized_fashion_mnist()
+    runs = {seed: lsuv_experiment(seed=seed, train=train) for seed in LSUV_SEEDS}
+    result = runs[LSUV_SEEDS[0]]
+    print(f"\nLSUV on a 20 x 128 ReLU MLP, seed {LSUV_SEEDS[0]} (rescales per layer):",
           [r.iterations for r in result["report"]])
     print("  Var(z) per layer on a held-out batch:", np.round(result["held_out_variances"], 2))
-    for name, curve in result["curves"].items():
-        print(f"  {name:4s} mean loss over the last 50 of 300 steps: {curve[-50:].mean():.3f}")
+    for name in ("LSUV", "He"):
+        means = [runs[seed]["curves"][name][-50:].mean() for seed in LSUV_SEEDS]
+        print(f"  {name:4s} mean loss over the last 50 of 300 steps, seeds {', '.join(map(str, LSUV_SEEDS))}: "
+              + " ".join(f"{m:.3f}" for m in means))
     save_figures(spectra, sweep, result)
     print(f"figures written to {OUT}")
 

@@ -72,6 +72,11 @@ def test_lsuv_unit_variance_in_at_most_two_passes():
 @pytest.mark.slow
 @pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 def test_lsuv_trains_at_least_as_well_as_he():
-    result = lesson.lsuv_experiment(depth=20, width=128, steps=300, seed=0)
-    lsuv, he = (result["curves"][k][-50:].mean() for k in ("LSUV", "He"))
-    assert lsuv <= he * 1.05, (lsuv, he)
+    """In every seed LSUV ends at most 5 % above He, and below it on average."""
+    train, _ = lesson.load_standardized_fashion_mnist()
+    pairs = []
+    for seed in lesson.LSUV_SEEDS:
+        result = lesson.lsuv_experiment(depth=20, width=128, steps=300, seed=seed, train=train)
+        pairs.append(tuple(result["curves"][k][-50:].mean() for k in ("LSUV", "He")))
+    assert all(lsuv <= 1.05 * he for lsuv, he in pairs), pairs
+    assert np.mean([p[0] for p in pairs]) <= np.mean([p[1] for p in pairs]), pairs
