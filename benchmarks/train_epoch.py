@@ -32,6 +32,8 @@ from results_md import machine, write_section
 
 SIZES = [784, 256, 128, 10]
 BATCH, LR = 128, 0.1
+NUMPY_GOAL = 1.0    # tinynet's epoch / the hand-written numpy loop's: at most
+TORCH_GOAL = 1.5    # PyTorch's epoch / tinynet's: at least
 
 
 def matmul_paths():
@@ -108,12 +110,12 @@ def main(argv=None):
         print(f"{name:24s} median {med:7.3f} s  x{med / floor:.2f} of numpy  test acc {accuracy[name]:.4f}")
 
     t_med = statistics.median(seconds[default])
-    verdict = [f"- {default} / numpy loop = **{t_med / floor:.2f}x** (goal <= 1.25x): "
-               f"{'met' if t_med / floor <= 1.25 else 'MISSED'}"]
+    verdict = [f"- {default} / numpy loop = **{t_med / floor:.2f}x** (goal <= {NUMPY_GOAL}x): "
+               f"{'met' if t_med / floor <= NUMPY_GOAL else 'MISSED'}"]
     if "PyTorch CPU" in seconds:
         speedup = statistics.median(seconds["PyTorch CPU"]) / t_med
-        verdict.append(f"- PyTorch CPU / {default} = **{speedup:.2f}x** (goal >= 1.2x): "
-                       f"{'met' if speedup >= 1.2 else 'MISSED'}")
+        verdict.append(f"- PyTorch CPU / {default} = **{speedup:.2f}x** (goal >= {TORCH_GOAL}x): "
+                       f"{'met' if speedup >= TORCH_GOAL else 'MISSED'}")
     else:
         verdict.append("- PyTorch not installed: the torch comparison was not run")
     spread = max(accuracy.values()) - min(accuracy.values())
