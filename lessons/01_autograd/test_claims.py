@@ -34,6 +34,7 @@ def test_correct_gradient_passes_and_planted_bug_fails_the_check():
     result = lesson.gradient_check()
     assert result["correct"] < 2e-7
     assert result["buggy"] > 1e-2                      # >> 2e-7
+    assert f"{result['correct']:.0e}" == "3e-11" and round(result["buggy"], 1) == 0.5   # the README's figures
 
 
 def test_hand_written_pieces_pass_the_check_and_a_bug_does_not():

@@ -49,6 +49,13 @@ def test_he_learns_while_xavier_stalls_on_fashion_mnist():
     assert [round(r["max_from_ln10"], 3) for r in xavier] == [0.006, 0.011, 0.006], xavier
 
 
+def test_readme_depth_figures():
+    """README: seed 0, batch 500: He 1.35, Xavier 5.8e-5, the halving rule 4.3e-5."""
+    r = lesson.depth_experiment(seed=0, depth=30, width=256, batch=500)
+    assert round(r["He"]["ratio"], 2) == 1.35 and f"{r['Xavier']['ratio']:.1e}" == "5.8e-05"
+    assert f"{r['halving_prediction']:.1e}" == "4.3e-05"
+
+
 def test_tanh_gain_from_the_fixed_point():
     """g²·E[tanh²ξ] = 1 gives 1.593 (PyTorch: 5/3); at 5/3, q* = 1.178 and χ = 1.210."""
     r = lesson.tanh_gain_fixed_point(5 / 3)
