@@ -5,6 +5,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -71,17 +72,26 @@ def _snapshot(out):
             if os.path.isfile(os.path.join(out, n)) else "<folder>" for n in sorted(os.listdir(out))}
 
 
-def _first_run(tmp_path):
-    out = tmp_path / "out"
-    done = _run(tmp_path, [*FIRST, "--out", str(out)])
+@pytest.fixture(scope="module")
+def _earlier(tmp_path_factory):
+    """One real run, made once per module; each test starts from a copy of its folder."""
+    where = tmp_path_factory.mktemp("earlier")
+    done = _run(where, [*FIRST, "--out", str(where / "out")])
     assert done.returncode == 0, done.stderr
+    return where / "out"
+
+
+@pytest.fixture
+def first_run(_earlier, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(_earlier, out)
     (out / "notes.txt").write_text("the user's own file\n")
     return out, _snapshot(out)
 
 
 @pytest.mark.parametrize("moment", ["training", "first-figure"])
-def test_sigint_before_the_commit_leaves_the_earlier_run_as_it_was(tmp_path, moment):
-    out, before = _first_run(tmp_path)
+def test_sigint_before_the_commit_leaves_the_earlier_run_as_it_was(tmp_path, first_run, moment):
+    out, before = first_run
     proc = _start(tmp_path, moment, [*SECOND, "--out", str(out)])
     _wait_for_pause(proc)
     if moment == "first-figure":   # by now results.json and table.txt exist in the temporary folder
@@ -94,8 +104,8 @@ def test_sigint_before_the_commit_leaves_the_earlier_run_as_it_was(tmp_path, mom
     assert _snapshot(out) == before          # same files, same bytes; no lock, no temporary folder left
 
 
-def test_sigterm_while_drawing_also_leaves_the_earlier_run_as_it_was(tmp_path):
-    out, before = _first_run(tmp_path)
+def test_sigterm_while_drawing_also_leaves_the_earlier_run_as_it_was(tmp_path, first_run):
+    out, before = first_run
     proc = _start(tmp_path, "first-figure", [*SECOND, "--out", str(out)])
     _wait_for_pause(proc)
     proc.send_signal(signal.SIGTERM)
@@ -104,8 +114,8 @@ def test_sigterm_while_drawing_also_leaves_the_earlier_run_as_it_was(tmp_path):
     assert _snapshot(out) == before
 
 
-def test_sigint_during_the_commit_is_held_until_the_new_run_is_whole(tmp_path):
-    out, before = _first_run(tmp_path)
+def test_sigint_during_the_commit_is_held_until_the_new_run_is_whole(tmp_path, first_run):
+    out, before = first_run
     proc = _start(tmp_path, "commit", [*SECOND, "--out", str(out)])
     _wait_for_pause(proc)
     proc.send_signal(signal.SIGINT)
@@ -118,8 +128,8 @@ def test_sigint_during_the_commit_is_held_until_the_new_run_is_whole(tmp_path):
     assert json.loads((out / "results.json").read_text())["settings"]["inits"] == ["glorot_uniform"]
 
 
-def test_sigint_at_arbitrary_moments_leaves_either_run_whole(tmp_path):
-    out, before = _first_run(tmp_path)
+def test_sigint_at_arbitrary_moments_leaves_either_run_whole(tmp_path, first_run):
+    out, before = first_run
     # (not earlier than 0.3 s: before Python's own start-up (site) is done, no program can catch it)
     for delay in (0.3, 0.7, 1.1, 1.5):
         proc = subprocess.Popen([sys.executable, "-m", "tinynet", *SECOND, "--out", str(out)],
@@ -169,8 +179,8 @@ def test_a_stale_lock_of_a_dead_run_is_taken_over(tmp_path):
     assert not leftover.exists() and not (out / folder_module.LOCK).exists()
 
 
-def test_replaced_and_removed_files_are_named(tmp_path):
-    out, _ = _first_run(tmp_path)
+def test_replaced_and_removed_files_are_named(tmp_path, first_run):
+    out, _ = first_run
     manifest = json.loads((out / folder_module.MANIFEST).read_text())
     manifest["files"].append("old-figure.png")     # as if the earlier run had written one more file
     (out / folder_module.MANIFEST).write_text(json.dumps(manifest))
@@ -195,8 +205,8 @@ def test_results_json_being_a_folder_is_one_line_and_keeps_the_results(tmp_path)
     assert sorted(os.listdir(out)) == sorted(["results.json", os.path.basename(kept)])
 
 
-def test_a_full_disk_while_drawing_is_one_line_and_keeps_results_json(tmp_path, monkeypatch, capsys):
-    out, before = _first_run(tmp_path)
+def test_a_full_disk_while_drawing_is_one_line_and_keeps_results_json(tmp_path, first_run, monkeypatch, capsys):
+    out, before = first_run
     from tinynet import atomic
 
     def disk_full_for_figures(f, path):
