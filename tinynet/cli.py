@@ -50,6 +50,11 @@ def _compare_parser(sub):
                    help="comma-separated schemes, e.g. 'zeros,constant:0.5,random_normal:0.01,he_normal,lsuv' "
                         "(default: the 11-scheme catalogue)")
     _add_model_options(p)
+    p.add_argument("--model", default="mlp",
+                   help="mlp (default), cnn (conv layers on the images; --depth conv layers of --width "
+                        "channels, default 4 x 8) or resmlp (--depth residual blocks)")
+    p.add_argument("--norm", default="none", help="none (default), batch or layer normalization in every hidden layer")
+    p.set_defaults(depth=None, width=None)   # each model has its own default size (lab/models.py)
     p.add_argument("--optimizer", default="momentum", help="sgd, momentum (default, 0.9), nesterov or adam")
     p.add_argument("--lr", type=float, default=0.05, help="learning rate (default 0.05)")
     p.add_argument("--steps", type=int, default=None, help="optimizer steps per run (default 200 on synthetic sets)")
@@ -74,12 +79,16 @@ def _compare(args):
             dataset=args.dataset, inits=args.inits if args.inits is not None else list(DEFAULT_SCHEMES),
             activation=args.activation, depth=args.depth, width=args.width, optimizer=args.optimizer,
             lr=args.lr, steps=args.steps, epochs=args.epochs, seeds=args.seeds, batch_size=args.batch_size,
-            threshold=args.threshold, dtype=args.dtype, out=args.out)
+            threshold=args.threshold, dtype=args.dtype, out=args.out, model=args.model, norm=args.norm)
         check_memory(config)
         ResultFolder(config.out).check()
         if not args.quiet:
             print(f"tinynet compare: {len(config.schemes)} schemes x {config.seeds} seeds on {config.dataset}",
                   file=sys.stderr)
+            if config.model == "cnn":
+                from .lab.config import CNN_MINUTES
+                print(f"A CNN comparison ({config.depth} conv layers of {config.width} channels, {config.steps or '?'} "
+                      f"steps per run) takes about {CNN_MINUTES} minutes on 2 cores.", file=sys.stderr)
         result = compare(config, progress=not args.quiet)
     except LabError as err:
         return _fail(str(err))

@@ -62,6 +62,8 @@ def check_memory(config):
     itemsize = np.dtype(config.dtype).itemsize
     need = memory.mlp_bytes(n_in, config.width, config.depth, classes, rows, itemsize, config.optimizer)
     need += n_train * config.depth * config.width * itemsize   # hidden pre-activations kept for 'dead'
+    steps = config.steps or config.epochs * math.ceil(n_train / rows)
+    need += steps * 40 * len(config.schemes) * config.seeds     # every step's loss, as a float in each run's curve
     memory.check_fits(need, f"an MLP of {config.depth:,} hidden layers of {config.width:,} units on {config.dataset}",
                       "Choose a smaller --depth or --width.")
     return need
@@ -139,7 +141,7 @@ def _write_failure(err, folder):
 
 def _compute(config, progress):
     start = time.perf_counter()
-    data = datasets.load(config.dataset, dtype=config.np_dtype)
+    data = datasets.head(datasets.load(config.dataset, dtype=config.np_dtype), *config.examples)
     n = len(data.x_train)
     steps = config.steps or config.epochs * math.ceil(n / (config.batch_size or n))
     bar = Progress(len(config.schemes) * config.seeds, steps, enabled=progress)

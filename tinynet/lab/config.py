@@ -16,6 +16,7 @@ import numpy as np
 from ..activations import ACTIVATIONS as _TABLE
 from ..dtypes import DtypeError, float_dtype
 from .errors import LabError
+from .models import DEFAULT_SIZES, MODELS, NORMS
 from .schemes import DEFAULT_SCHEMES, parse_schemes
 
 SYNTHETIC = ("spirals", "circles", "moons", "blobs", "xor")
@@ -24,22 +25,30 @@ DATASETS = SYNTHETIC + IMAGES
 #: every nonlinear row of the activation table (tinynet/activations.py)
 ACTIVATIONS = tuple(name for name in _TABLE if name != "linear")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
+#: optimizer steps of a CNN run when neither --steps nor --epochs is given: 11 schemes x 3
+#: seeds then take a few minutes on two cores (``CNN_MINUTES``), said before the runs start
+CNN_STEPS = 100
+CNN_MINUTES = "3-5"
+#: training / test examples a CNN comparison uses (the first ones; an MLP uses them all)
+CNN_EXAMPLES = (10_000, 2_000)
 
 
 @dataclass
 class CompareConfig:
     """Settings of a comparison. ``steps`` (optimizer steps per run) wins over ``epochs``;
     when neither is given, synthetic sets train for 200 full-batch steps and image sets for
-    one epoch of mini-batches of 128. ``threshold`` (the loss a run must reach to count as
-    converged; default 0.5 * ln K) and ``dtype`` (default float64 on synthetic sets, so that
+    one epoch of mini-batches of 128 (a CNN: ``CNN_STEPS`` steps). ``model`` and ``norm``
+    choose the network (``lab/models.py``); ``depth``/``width`` default to the model's
+    ``DEFAULT_SIZES`` (MLP 5 x 64; CNN 4 conv layers of 8 channels). ``threshold`` (the
+    loss a run must reach to count as converged; default 0.5 * ln K) and ``dtype`` (default float64 on synthetic sets, so that
     symmetric units stay equal to the last bit, float32 on images, for speed) are optional.
     """
 
     dataset: str = "spirals"
     inits: list = field(default_factory=lambda: list(DEFAULT_SCHEMES))
     activation: str = "relu"
-    depth: int = 5
-    width: int = 64
+    depth: int | None = None
+    width: int | None = None
     optimizer: str = "momentum"
     lr: float = 0.05
     steps: int | None = None
@@ -50,8 +59,15 @@ class CompareConfig:
     dtype: str | None = None
     samples: int = 600
     out: str = "tinynet-results"
+    model: str = "mlp"
+    norm: str = "none"
 
     def __post_init__(self):
+        self.model = _choice("model", self.model, MODELS)
+        self.norm = _choice("norm", self.norm, NORMS)
+        default_depth, default_width = DEFAULT_SIZES[self.model]
+        self.depth = default_depth if self.depth is None else self.depth
+        self.width = default_width if self.width is None else self.width
         self.dataset = _choice("dataset", self.dataset, DATASETS)
         self.activation = _choice("activation", self.activation, ACTIVATIONS)
         self.optimizer = _choice("optimizer", self.optimizer, OPTIMIZERS)
@@ -72,13 +88,23 @@ class CompareConfig:
             self.dtype = float_dtype(self.dtype, "--dtype").name
         except DtypeError as err:
             raise LabError(str(err)) from None
+        if self.model == "cnn" and self.synthetic:
+            raise LabError(f"--model cnn needs images: use --dataset fashion-mnist or mnist "
+                           f"(got {self.dataset!r}, whose examples are points, not images)")
         if self.steps is None and self.epochs is None:
-            if self.synthetic:
+            if self.model == "cnn":
+                self.steps = CNN_STEPS
+            elif self.synthetic:
                 self.steps = 200
             else:
                 self.epochs = 1
         if self.batch_size is None and not self.synthetic:
             self.batch_size = 128
+
+    @property
+    def examples(self):
+        """(training, test) examples to use, None meaning all of them."""
+        return CNN_EXAMPLES if self.model == "cnn" else (None, None)
 
     @property
     def synthetic(self):

@@ -83,3 +83,9 @@ def load(name, dtype=np.float64, seed=0):
         x_tr, x_te = data.standardize(x_tr, x_te)
     classes = int(max(y_tr.max(), y_te.max())) + 1
     return Dataset(name, x_tr.astype(dtype), y_tr, x_te.astype(dtype), y_te, classes)
+
+
+def head(dataset, n_train=None, n_test=None):
+    """The first ``n_train`` training and ``n_test`` test examples (None: all) of ``dataset``."""
+    return Dataset(dataset.name, dataset.x_train[:n_train], dataset.y_train[:n_train],
+                   dataset.x_test[:n_test], dataset.y_test[:n_test], dataset.classes)

@@ -8,6 +8,7 @@ import os
 import numpy as np
 
 from .. import atomic, plot
+from . import models
 from . import report_html
 
 FILES = {
@@ -55,7 +56,7 @@ def table(comparison):
     line = lambda r: "  ".join(str(c).ljust(w) if i in (0, len(r) - 1) else str(c).rjust(w)
                                for i, (c, w) in enumerate(zip(r, widths)))
     thr = comparison.runs[0]["threshold"] if comparison.runs else float("nan")
-    title = (f"tinynet compare: {comparison.dataset}; MLP {cfg.depth} x {cfg.width} {cfg.activation}, "
+    title = (f"tinynet compare: {comparison.dataset}; {models.describe(cfg)}, "
              f"{cfg.optimizer} lr {cfg.lr}, {_steps_text(cfg)}, {cfg.seeds} seed(s), {cfg.dtype}")
     notes = (f"mean ± std over seeds; diverged: the loss overflowed to inf or NaN. "
              f"steps to thr: first step with training loss <= {thr:.3g} (0.5 ln K unless --threshold). "

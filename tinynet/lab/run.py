@@ -18,31 +18,37 @@ from ..autograd import no_grad
 from ..progress import ProgressLine
 from ..diagnostics import dead_fraction, distinct_units, layer_statistics
 from ..train import evaluate, fit
+from . import models
 from .verdict import verdict
 
 #: examples used to measure the network at initialization (and for LSUV)
 MEASURE_BATCH = 512
+#: training examples on which a CNN's dead channels are counted (all of them for an MLP)
+CNN_DEAD_SAMPLE = 5000
 
 
 def build_model(config, n_in, classes, scheme, seed, x_measure):
-    """The MLP of ``config`` with ``scheme`` on every kernel, seeded by ``seed``."""
+    """The network of ``config`` (``--model``, ``--norm``: see ``lab/models.py``) with
+    ``scheme`` on every kernel, seeded by ``seed``."""
     manual_seed(seed)
-    kernel = scheme.initializer()
-    dtype = config.np_dtype
-    layers = [nn.Dense(n_in if i == 0 else config.width, config.width, activation=config.activation,
-                       kernel_initializer=kernel, dtype=dtype) for i in range(config.depth)]
-    layers.append(nn.Dense(config.width, classes, kernel_initializer=kernel, dtype=dtype))
-    model = nn.Sequential(*layers)
+    model = models.build(config, n_in, classes, scheme.initializer(), config.np_dtype)
     if scheme.data_dependent:
         init.lsuv(model, x_measure)
     return model
+
+
+def _as_matrix(kernel):
+    """A kernel as (fan_in, units): a conv kernel (kh, kw, in, out) has one unit per output channel."""
+    return kernel.reshape(-1, kernel.shape[-1])
 
 
 def _hidden_z(model, x):
     """Pre-activations of every hidden layer on ``x`` (no graph), for dead-unit counting."""
     seen = []
     layers = model.dense_layers()[:-1]
-    handles = [layer.register_forward_hook(lambda layer, i, z, a: seen.append(z.data)) for layer in layers]
+    # one unit per output feature; a conv map (N, H, W, C) counts each channel at every pixel
+    handles = [layer.register_forward_hook(lambda layer, i, z, a: seen.append(z.data.reshape(-1, z.shape[-1])))
+               for layer in layers]
     try:
         with no_grad():
             model(x)
@@ -72,7 +78,8 @@ def run_one(config, dataset, scheme, seed, keep_samples=0, on_step=None):
     with np.errstate(all="ignore"):
         train_loss, train_acc = evaluate(model, dataset.x_train, dataset.y_train)
         _, test_acc = evaluate(model, dataset.x_test, dataset.y_test)
-        hidden_z = _hidden_z(model, dataset.x_train)
+        # a CNN's maps are (pixels x channels) per example: count dead channels on a sample
+        hidden_z = _hidden_z(model, dataset.x_train if config.model != "cnn" else dataset.x_train[:CNN_DEAD_SAMPLE])
     threshold = config.threshold if config.threshold is not None else 0.5 * math.log(dataset.classes)
     result = {
         "scheme": scheme.label,
@@ -84,7 +91,7 @@ def run_one(config, dataset, scheme, seed, keep_samples=0, on_step=None):
         "threshold": threshold,
         "steps_to_threshold": history.steps_to(threshold),
         "diverged": diverged,
-        "distinct_units": [distinct_units(layer.kernel.data) for layer in model.dense_layers()[:-1]],
+        "distinct_units": [distinct_units(_as_matrix(layer.kernel.data)) for layer in model.dense_layers()[:-1]],
         "dead_fraction": float(np.mean([dead_fraction(z) for z in hidden_z])),
         "seconds": history.seconds,
         "init_layers": [s.as_dict() for s in at_init],
