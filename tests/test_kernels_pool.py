@@ -80,3 +80,18 @@ def test_one_thread_runs_everything_in_order_on_the_caller():
 def test_thread_count_must_be_a_positive_integer(bad):
     with pytest.raises(ValueError, match="positive integer"):
         pool.set_threads(bad)
+
+
+def test_a_forked_child_shares_blocks_with_new_helpers(two_threads):
+    import os
+    pool.run(lambda block: time.sleep(0.001), (), 4)        # the parent has a helper now
+    pid = os.fork()
+    if pid == 0:                                             # the child: must not hang
+        try:
+            out = np.zeros(8)
+            pool.run(lambda block: out.__setitem__(block, 1.0), (), 8)
+            os._exit(0 if out.sum() == 8 else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

@@ -117,7 +117,11 @@ def _start_helpers(count):
 
 
 def _forget_helpers_after_fork():
-    """A forked child has no helper threads: start new ones when it needs them."""
+    """A forked child has no helper threads (and may have inherited the lock held by one):
+    new lock, no helpers; new ones start when the child needs them."""
+    global _lock, _wake
+    _lock = threading.Lock()
+    _wake = threading.Condition(_lock)
     _helpers.clear()
     _current["job"], _current["generation"] = None, 0
 
