@@ -15,6 +15,7 @@ CASES = {
     "doctor wide": (["doctor", "--width", "1000000000"], "would need about"),
     "compare wide": (["compare", "--width", "1000000000"], "would need about"),
     "compare deep": (["compare", "--depth", "1000000000"], "would need about"),
+    "compare endless": (["compare", "--steps", "100000000000"], "Choose fewer --steps or --epochs"),
     "constant:inf": (["compare", "--inits", "constant:inf"], "must be finite"),
     "random_normal:nan": (["compare", "--inits", "random_normal:nan"], "must be finite"),
     "twice": (["compare", "--inits", "he_normal,HE_NORMAL"], "names the same scheme twice"),

@@ -54,18 +54,25 @@ class OutputError(LabError):
 
 
 def check_memory(config):
-    """Refuse, in one line, a network too big for this machine (see :mod:`tinynet.lab.memory`)."""
+    """Refuse, in one line, a run too big for this machine: its network or its loss curves
+    (see :mod:`tinynet.lab.memory`). Returns the estimated bytes."""
     images = not config.synthetic
     n_in, classes = (784, 10) if images else (2, 3)
     n_train = 60_000 if images else datasets.SYNTHETIC_TRAIN
     rows = config.batch_size or n_train
     itemsize = np.dtype(config.dtype).itemsize
-    need = memory.mlp_bytes(n_in, config.width, config.depth, classes, rows, itemsize, config.optimizer)
-    need += n_train * config.depth * config.width * itemsize   # hidden pre-activations kept for 'dead'
+    network = memory.mlp_bytes(n_in, config.width, config.depth, classes, rows, itemsize, config.optimizer)
+    network += n_train * config.depth * config.width * itemsize   # hidden pre-activations kept for 'dead'
     steps = config.steps or config.epochs * math.ceil(n_train / rows)
-    need += steps * 40 * len(config.schemes) * config.seeds     # every step's loss, as a float in each run's curve
-    memory.check_fits(need, f"an MLP of {config.depth:,} hidden layers of {config.width:,} units on {config.dataset}",
-                      "Choose a smaller --depth or --width.")
+    runs = len(config.schemes) * config.seeds
+    curves = steps * 40 * runs                                     # every step's loss, a float in each run's curve
+    need = network + curves
+    if curves > network:
+        what, fix = f"{runs} run(s) of {steps:,} steps (their loss curves)", "Choose fewer --steps or --epochs."
+    else:
+        what = f"an MLP of {config.depth:,} hidden layers of {config.width:,} units on {config.dataset}"
+        fix = "Choose a smaller --depth or --width."
+    memory.check_fits(need, what, fix)
     return need
 
 
