@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
+
 from .autograd import no_grad
 from .tensor import Tensor
 
@@ -62,7 +64,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_on_failure=True,
     out = fn(*leaves)
     if not isinstance(out, Tensor):
         raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
-    weights = np.random.default_rng(seed).standard_normal(out.shape)
+    weights = np.random.default_rng(checks.seed(seed, "gradcheck")).standard_normal(out.shape)
 
     def scalar(o):
         return float(np.sum(o.data * weights))

@@ -27,6 +27,8 @@ def check_shape(shape, who, allow_zero=False):
         dims = (operator.index(shape),)
     except TypeError:
         try:
+            if any(isinstance(d, bool) for d in shape):   # True is not a size
+                raise TypeError
             dims = tuple(operator.index(d) for d in shape)
         except TypeError:
             raise TypeError(f"{who}: expected a shape such as (784, 256) (a tuple of ints); "

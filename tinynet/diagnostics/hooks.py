@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .. import checks
+
 from ..activations import ACTIVATIONS
 from ..dense_layers import dense_layers
 from ..losses import cross_entropy
@@ -100,7 +102,7 @@ def layer_statistics(model, x, y=None, loss_fn=cross_entropy, lr=None, samples=0
 
     for i, layer in enumerate(layers):
         handles.append(layer.register_forward_hook(make_hook(i)))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checks.seed(seed, "layer_statistics"))
     try:
         out = model(x if isinstance(x, Tensor) else Tensor(np.asarray(x)))  # an array or a Tensor
         if out.requires_grad:
