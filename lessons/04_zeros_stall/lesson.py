@@ -72,6 +72,7 @@ def zeros_relu(engine_steps=500, long_steps=15_000):
     exact = {n: all(np.all(g[n] == 0) for g in history) for n in NAMES if n != "b3"}
     return {"hidden_grad_max": hidden_max, "first_nonzero": first_nonzero(history),
             "exactly_zero": exact, "b3_grad_step0": float(history[0]["b3"][0]),
+            "class_counts": (int(np.sum(y == 0)), int(np.sum(y == 1))),
             "b3_grad_max": max(float(np.abs(g["b3"]).max()) for g in history),
             "loss_deviation": float(np.max(np.abs(long_losses[:, 0] - np.log(2)))),
             "weights_still_zero": all(np.all(w == 0) for w in W),
@@ -117,8 +118,10 @@ def main():
           f"|loss − ln 2| ≤ {r['loss_deviation']:.1e}; accuracy train {r['train_accuracy']}, test {r['test_accuracy']}")
     zero = [n for n, z in r["exactly_zero"].items() if z]
     print(f"  exactly 0 at every step (each is a product with a zero factor): {', '.join(zero)}")
-    print(f"  b3's gradient Σₙ(½ − yₙ)/N is 0 in exact arithmetic (150 terms +1/600, 150 terms −1/600), "
-          f"but 1/600 is not a binary fraction, so the running sum rounds: measured {r['b3_grad_step0']:.1e} "
+    n0, n1 = r["class_counts"]
+    print(f"  b3's gradient Σₙ(½ − yₙ)/N is 0 in exact arithmetic ({n0} terms +1/{2 * (n0 + n1)}, "
+          f"{n1} terms −1/{2 * (n0 + n1)}), "
+          f"but 1/{2 * (n0 + n1)} is not a binary fraction, so the running sum rounds: measured {r['b3_grad_step0']:.1e} "
           f"at step 0, at most {r['b3_grad_max']:.1e} over the {len(r['engine_losses'])} steps; its updates "
           f"(lr × that per step) move b3 and the loss only at the level of rounding (the |loss − ln 2| above)")
     for balanced in (True, False):

@@ -185,10 +185,11 @@ def save_figures(depth_results, losses, out=OUT):
 # %% Run everything
 def main():
     depth = depth_experiment()
-    print("Activation std through 30 ReLU layers of 256 (batch 500):")
+    layers = len(depth["He"]["stds"])
+    print(f"Activation std through {layers} ReLU layers of 256 (batch 500):")
     for name in SCHEMES:
-        print(f"  {name:6s} layer30/layer1 = {depth[name]['ratio']:.3g}")
-    print(f"  one halving of the variance per layer predicts (1/√2)^29 = {depth['halving_prediction']:.3g}")
+        print(f"  {name:6s} layer{layers}/layer1 = {depth[name]['ratio']:.3g}")
+    print(f"  one halving of the variance per layer predicts (1/√2)^{layers - 1} = {depth['halving_prediction']:.3g}")
     gain = tanh_gain_fixed_point()
     print(f"\ntanh's gain: g²·E[tanh(ξ)²] = 1 gives g = {gain['unit_variance_gain']:.3f} (PyTorch: 5/3 = "
           f"{5 / 3:.3f}, this rounded up); with 5/3 the variance map settles at q* = {gain['fixed_point']:.3f} and the "
