@@ -25,7 +25,7 @@ ENGINE_LESSONS = (1, 2, 3)
 WIRED = [lesson for lesson in L.discover(LESSONS_DIR)
          if re.search(r"mine\.modules\(", (lesson.path / "lesson.py").read_text(encoding="utf-8"))
          or (lesson.number <= 9 and "mine.piece(" in (lesson.path / "lesson.py").read_text(encoding="utf-8"))]
-HEADER = re.compile(r"^(\S.*): (yours|tinynet's)( — .*)?$|^nothing of yours runs yet|^  \(a model with ")
+HEADER = re.compile(r"^(\S.*): (yours|tinynet's)( — .*)?$|^nothing of yours runs yet|^  \(a model with |^\s*code that ran: ")
 TIME = re.compile(r"\d+(?:\.\d+)?\s*(?:s|ms|µs|seconds)\b")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.I)
 

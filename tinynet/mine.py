@@ -15,6 +15,8 @@ and the SGD step). Later exercise files and `--mine` runs use that engine:
 - ``piece(n, name, default)``: a later lesson's own piece (lesson 5's symmetry measure,
   lesson 7's initializers): the learner's function under --mine when it passes, else
   ``default``.
+- ``ran(functions, reference)``: the line a lesson prints where such a piece runs, saying
+  whose code it was ("code that ran: glorot_uniform yours, lecun_normal tinynet's ...").
 """
 from __future__ import annotations
 
@@ -170,3 +172,13 @@ def piece(n, name, default):
     yours, why = finished(n, (name,))
     say(f"{name}: yours" if yours else f"{name}: tinynet's — {why}")
     return getattr(engine(n), name) if yours else default
+
+
+def ran(functions, reference):
+    """``"code that ran: NAME yours, NAME tinynet's (tinynet's = the reference, lessons/solutions/lesson_NN.py)"``
+    for ``{name: function}`` as ``piece`` returned them; ``reference`` is the defaults' module."""
+    from pathlib import Path
+    whose = {True: "tinynet's", False: "yours"}
+    parts = [f"{name} {whose[function is getattr(reference, name, None)]}" for name, function in functions.items()]
+    where = Path(reference.__file__)
+    return f"code that ran: {', '.join(parts)} (tinynet's = the reference, lessons/{where.parent.name}/{where.name})"

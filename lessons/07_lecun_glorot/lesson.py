@@ -16,6 +16,7 @@ import numpy as np
 
 import tinynet as tn
 from tinynet import data, init, mine, nn
+from tinynet.lessons import load_module
 
 tn, nn, _, _ = mine.modules(tn, nn, None, None)   # `tinynet lesson 7 --mine`: your engine from lessons 1-3
 
@@ -174,6 +175,38 @@ def save_figures(results, out=OUT):
     plt.close(fig)
 
 
+# %% Your initializers in the experiment
+# The same 5 x 1000 tanh net at init, every kernel drawn by a function of the exercises'
+# contract, ``initializer(shape, rng)`` with ``rng = np.random.default_rng(seed)``: in a plain
+# run tinynet's reference solutions (lessons/solutions/lesson_07.py, loaded below), under
+# `tinynet lesson 7 --mine` yours wherever they pass `tinynet check 7`. The numbers differ
+# from the table above only by the draw (numpy's generator here, tinynet's there).
+REFERENCE = load_module(HERE.parent / "solutions" / "lesson_07.py", "07_reference")
+INITIALIZERS = {name: mine.piece(7, name, getattr(REFERENCE, name)) for name in ("glorot_uniform", "lecun_normal")}
+
+
+def initializer_experiment(initializers=INITIALIZERS, seed=0, n=500, width=1000, depth=5):
+    """Activation and gradient std per hidden layer (no Jacobians) for each initializer."""
+    x, y = load_images(n)
+    results = {}
+    for name, initializer in initializers.items():
+        rng = np.random.default_rng(seed)
+        model = build_tanh_mlp("normalized", x.shape[1], width, depth)
+        for layer in model.dense_layers():
+            layer.kernel.data = np.asarray(initializer(layer.kernel.data.shape, rng), dtype=np.float64)
+        results[name] = measure_at_init(model, x, y, jacobian_samples=0)
+    return results
+
+
+def show_initializer_experiment():
+    print("\nYour initializers in the experiment (every kernel drawn by initializer(shape, rng); "
+          "a few seconds):")
+    print("  " + mine.ran(INITIALIZERS, REFERENCE))
+    for name, r in initializer_experiment().items():
+        print(f"  {name:14s} activation std per layer {np.round(r['act_std'], 3)}  ratio layer5/layer1 "
+              f"{r['act_ratio']:.3f}; gradient ratio layer1/layer5 {r['grad_ratio']:.3f}")
+
+
 # %% Run everything
 def main():
     results = glorot_experiment()
@@ -186,6 +219,7 @@ def main():
         predicted = predicted_act_std(r["act_std"][0], len(r["act_std"]), gain2)
         print(f"{'':10s} predicted from layer 1 by q -> {gain2:.3g}·E[tanh(√q ξ)²]: {np.round(predicted, 3)}")
         print(f"{'':10s} mean singular value of the layer Jacobians {r['mean_singular']:.3f}")
+    show_initializer_experiment()
     save_figures(results)
     print(f"figures written to {OUT}")
 
