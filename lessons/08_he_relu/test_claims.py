@@ -42,11 +42,9 @@ def test_he_learns_while_xavier_stalls_on_fashion_mnist():
     losses = lesson.training_over_seeds(seeds=(0, 1, 2), steps=200)
     he = [lesson.summarize(c) for c in losses["He"].values()]
     xavier = [lesson.summarize(c) for c in losses["Xavier"].values()]
-    assert all(r["first_below"] is not None and r["first_below"] <= 60 for r in he), he
-    assert all(r["max_from_ln10"] < 0.05 for r in xavier), xavier
-    assert all(r["median_last_100"] < 1.6 for r in he), he           # README: about 1.0-1.5
-    assert [r["first_below"] for r in he] == [12, 15, 16], he
-    assert [round(r["max_from_ln10"], 3) for r in xavier] == [0.006, 0.011, 0.006], xavier
+    assert all(r["first_below"] is not None and r["first_below"] <= 40 for r in he), he   # README
+    assert all(0.8 < r["median_last_100"] < 1.6 for r in he), he      # README: about 0.9-1.5
+    assert all(r["max_from_ln10"] < 0.02 for r in xavier), xavier         # README: about 0.01
 
 
 def test_readme_depth_figures():
