@@ -256,10 +256,9 @@ _local = threading.local()
 def _scratch(dtype):
     """This thread's (qb, acc) buffers of ``dtype``: (KC, NC) and (MC, NC), made once.
 
-    Allocating them per call cost more than a small product itself: blocks of 100 KiB and
-    more come from fresh pages of the operating system (glibc returns them on free), and
-    touching those pages faulted ~25 times per block (measured: a 600x2x64 float64
-    product took 100 us instead of ~10).
+    Allocated per block instead, they would be up to 512 KiB each, sizes that glibc takes
+    from the operating system as fresh pages and returns on free, so every block would
+    page-fault its buffers in again.
     """
     buffers = getattr(_local, "buffers", None)
     if buffers is None:
