@@ -44,9 +44,9 @@ def measure(backend, reps=200):
 
 def main():
     rows = []
-    for backend in ("numba", "numpy"):  # a discarded round: the first ~100 steps of a process
+    for backend in ("numba", "blas"):  # a discarded round: the first ~100 steps of a process
         measure(backend, reps=100)       # run slower (allocator and BLAS buffers still growing)
-    for backend in ("numba", "numpy"):
+    for backend in ("numba", "blas"):
         f, b = measure(backend)
         rows.append(f"| {backend} | {f * 1e3:.3f} | {b * 1e3:.3f} | {b / f:.2f} |")
         print(f"{backend:6s} forward {f * 1e3:.3f} ms  backward {b * 1e3:.3f} ms  ratio {b / f:.2f}")
