@@ -53,10 +53,15 @@ Multiplication", ACM TOMS 2008)
        acc[a, j] += P[i0+a, p] qb[t, j] + P[i0+a, p+1] qb[t+1, j]
                   + P[i0+a, p+2] qb[t+2, j] + P[i0+a, p+3] qb[t+3, j]
 
-   in 16-column chunks (fixed-length loops that LLVM turns into whole vectors). Rows past
+   in one loop over the (padded) columns, unit-stride in ``qb`` and the accumulator, that
+   LLVM vectorizes (16 float32 or 8 float64 per AVX-512 instruction). Rows past
    the end of ``P`` read its last row again (their accumulator rows are never copied out);
    the ``kc mod KU`` leftover terms of a k-block are added one after the other, in one
    more pass.
+4. **Narrow outputs.** A product with fewer than NARROW output columns and more rows (an
+   output layer's ``Z = H·W`` with 10 classes) is computed as ``Cᵀ = Q·Pᵀ`` and written
+   transposed, so that the long side runs along the vectorized loop. Each entry sums
+   the same products in the same order (``x·y = y·x`` exactly), so this changes no bit.
 
 Summation order, and what is reproducible
 -----------------------------------------
@@ -97,7 +102,8 @@ TROWS = 8  # rows of a packed block that a transposing pack fills together
 NARROW = 32  # a product with fewer output columns than this (and more rows) is computed as Cᵀ
 
 PARALLEL_MIN_MACS = 1 << 22
-"""Products of at least this many multiply-adds (m·n·k) use numba's threads; smaller
+"""Products of at least this many multiply-adds (m·n·k) share their blocks among the threads
+of :mod:`.pool`; smaller
 ones run the serial path (same bits, see the module docstring). Chosen from
 benchmarks/RESULTS.md, section "matmul"."""
 
