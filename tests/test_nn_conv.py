@@ -203,3 +203,31 @@ def test_conv_gives_the_same_bits_with_one_and_two_threads():
             assert proc.returncode == 0, proc.stderr
             results.append(np.load(path))
     np.testing.assert_array_equal(results[0], results[1])
+
+
+@pytest.mark.slow
+def test_window_kernels_run_without_jit():
+    """NUMBA_DISABLE_JIT=1: the numba window kernels (col2im, max pooling) run as plain Python
+    and give the same numbers as the compiled ones."""
+    code = textwrap.dedent("""
+        import sys
+        import numpy as np
+        import tinynet as tn
+        from tinynet.conv_ops import conv2d, max_pool2d
+        rng = np.random.default_rng(4)
+        x = tn.Tensor(rng.standard_normal((2, 6, 5, 3)), requires_grad=True)
+        k = tn.Tensor(rng.standard_normal((3, 2, 3, 4)), requires_grad=True)
+        out = max_pool2d(conv2d(x, k, None, stride=(1, 2), padding=1), 2, 1)
+        out.backward(np.cos(out.data))
+        np.save(sys.argv[1], np.concatenate([out.data.ravel(), x.grad.ravel(), k.grad.ravel()]))
+    """)
+    results = []
+    for disable in ("1", "0"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "c.npy")
+            env = dict(os.environ, NUMBA_DISABLE_JIT=disable)
+            proc = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True,
+                                  text=True, timeout=300)
+            assert proc.returncode == 0, proc.stderr
+            results.append(np.load(path))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-12, atol=1e-12)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
+from .kernels import im2col as window_kernels
 from .autograd import Function
 
 
@@ -88,16 +89,11 @@ def im2col(x_pad, kh, kw, sh, sw):
 def col2im(dcols, padded_shape, kh, kw, sh, sw):
     """The adjoint of ``im2col``: add each window entry back to the pixel it came from.
 
-    One strided slice-add per kernel position (kh·kw of them), always in the same order.
+    One pass of a numba kernel in a fixed order (``tinynet/kernels/im2col.py``).
     """
     n, hp, wp, c = padded_shape
     oh, ow = (hp - kh) // sh + 1, (wp - kw) // sw + 1
-    d = dcols.reshape(n, oh, ow, kh, kw, c)
-    dx = np.zeros(padded_shape, dtype=dcols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            dx[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :] += d[:, :, :, i, j, :]
-    return dx
+    return window_kernels.col2im(dcols.reshape(n, oh, ow, kh, kw, c), padded_shape, sh, sw)
 
 
 def _unpad(dx_pad, pads, shape):
@@ -154,29 +150,20 @@ class MaxPooling(Function):
 
     dx: each window's gradient goes to the position of its maximum (the first one, in
     row-major window order, if several are equal, as PyTorch); overlapping windows add.
+    Both directions are one pass of a numba kernel (``tinynet/kernels/im2col.py``).
     """
 
     @staticmethod
     def forward(ctx, x, pool=(2, 2), stride=(2, 2)):
         (kh, kw), (sh, sw) = pool, stride
-        view = windows(x, kh, kw, sh, sw)                       # (N, OH, OW, kh, kw, C)
-        n, oh, ow, _, _, c = view.shape
-        flat = view.transpose(0, 1, 2, 5, 3, 4).reshape(n, oh, ow, c, kh * kw)
-        arg = flat.argmax(axis=-1)
-        ctx.arg, ctx.geometry = arg, (x.shape, pool, stride)
-        return np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+        out, where = window_kernels.max_pool(x, kh, kw, sh, sw)
+        ctx.where, ctx.geometry = where, (x.shape, pool, stride)
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x_shape, (kh, kw), (sh, sw) = ctx.geometry
-        arg = ctx.arg
-        oh, ow = g.shape[1:3]
-        dx = np.zeros(x_shape, dtype=g.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                hit = arg == i * kw + j
-                dx[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :] += g * hit
-        return (dx,)
+        return (window_kernels.max_pool_backward(g, ctx.where, x_shape, kh, kw, sh, sw),)
 
 
 class AvgPooling(Function):
