@@ -103,9 +103,9 @@ NARROW = 32  # a product with fewer output columns than this (and more rows) is 
 
 PARALLEL_MIN_MACS = 1 << 22
 """Products of at least this many multiply-adds (m·n·k) share their blocks among the threads
-of :mod:`.pool`; smaller
-ones run the serial path (same bits, see the module docstring). Chosen from
-benchmarks/RESULTS.md, section "matmul"."""
+of :mod:`.pool`; smaller ones run the serial path (same bits, see the module docstring).
+2^22 is the size of a 128 x 256 x 128 product, the middle layer of the course's MLP:
+benchmarks/RESULTS.md, section "matmul", compares each product on one and two threads."""
 
 _OPTIONS = dict(cache=True, error_model="numpy")
 
