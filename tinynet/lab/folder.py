@@ -12,9 +12,9 @@
 - **All or nothing.** A run writes into a fresh hidden folder ``.tinynet-run-<pid>-XXXX``
   inside the result folder (on the same file system, so each move is a rename).
   :meth:`ResultFolder.commit` moves the earlier files aside, moves the new ones in, and
-  records their names in ``.tinynet-run.json``; should any rename fail, the earlier files
-  are put back. Ctrl-C and SIGTERM are held back during those renames and take effect
-  right after. Files an earlier run wrote that this one did not are removed, so the folder
+  records their names in ``.tinynet.json`` (names starting ``.tinynet-`` are temporary);
+  should any rename fail, the earlier files are put back. Ctrl-C and SIGTERM are held
+  back during those renames and take effect right after. Files an earlier run wrote that this one did not are removed, so the folder
   never mixes two runs; files the run did not write (a user's notes) are never touched.
 - **Nothing lost.** Leaving the block without a commit because of Ctrl-C removes the
   temporary folder, and the earlier run stays as it was. Leaving it because of an error
@@ -42,7 +42,7 @@ except ImportError:  # pragma: no cover - not on Linux or macOS: runs are not lo
     fcntl = None
 
 LOCK = ".tinynet-lock"
-MANIFEST = ".tinynet-run.json"
+MANIFEST = ".tinynet.json"
 TEMP_PREFIX = ".tinynet-run-"
 
 
