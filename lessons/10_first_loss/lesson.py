@@ -278,8 +278,9 @@ def main():
           "mean is below H(prior), the mean loss of the last 50 steps:")
     for name, runs in curves.items():
         below = [first_step_below(run, entropy) for run in runs]
-        print(f"  {name:36s} step 0 {np.round(runs[:, 0], 3).tolist()}  below H at {below}  "
-              f"last 50 {np.round(runs[:, -50:].mean(axis=1), 3).tolist()}")
+        first = ", ".join(f"{v:.3f}" for v in runs[:, 0])
+        last = ", ".join(f"{v:.3f}" for v in runs[:, -50:].mean(axis=1))
+        print(f"  {name:36s} step 0: {first}   below H at: {', '.join(map(str, below))}   last 50: {last}")
     save_figures(losses, curves, entropy)
     print(f"figures written to {OUT}")
 

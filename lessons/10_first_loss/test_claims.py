@@ -69,11 +69,11 @@ def test_prior_bias_removes_the_hockey_stick(fashion):
     xi, yi = lesson.imbalanced_subset(*fashion)
     entropy = lesson.prior_entropy(yi)
     assert abs(entropy - 1.3774) < 1e-4 and quoted(f"{entropy:.3f}")
-    curves = lesson.hockey_stick(xi, yi)
-    steps = {name: [lesson.first_step_below(run, entropy) for run in runs] for name, runs in curves.items()}
-    assert steps["output kernel x0.01, bias log prior"] == [0, 0, 0]
-    assert min(steps["output kernel x0.01, bias 0"]) >= 15, steps
-    assert max(steps["He, output bias 0"]) <= 6, steps
-    assert np.all(np.abs(curves["output kernel x0.01, bias 0"][:, 0] - LN10) < 0.01)
-    for name, found in steps.items():
-        assert quoted(", ".join(str(s) for s in found)), (name, found)
+    curves = lesson.hockey_stick(xi, yi, seeds=(0,))          # seed 0 of the README's three
+    steps = {name: lesson.first_step_below(runs[0], entropy) for name, runs in curves.items()}
+    assert steps["output kernel x0.01, bias log prior"] == 0
+    assert steps["output kernel x0.01, bias 0"] >= 15, steps
+    assert steps["He, output bias 0"] <= 6, steps
+    assert abs(curves["output kernel x0.01, bias 0"][0, 0] - LN10) < 0.01
+    for name, runs in curves.items():
+        assert quoted(f"{runs[0, -50:].mean():.3f}"), (name, runs[0, -50:].mean())

@@ -26,7 +26,7 @@ def fashion():
 @needs_data
 @pytest.mark.slow
 def test_myth_1_random_starts_end_alike_and_the_constant_stays_symmetric(fashion):
-    result = lesson.myth_local_minima(*fashion)
+    result = lesson.myth_local_minima(*fashion, seeds=range(2))     # seeds 0 and 1 of the README's five
     accs = [run["accuracy"] for run in result["runs"]]
     assert max(accs) - min(accs) < 0.03 and min(accs) > 0.8, accs
     assert all(run["monotonic"] for run in result["runs"])

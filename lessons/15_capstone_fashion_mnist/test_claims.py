@@ -76,3 +76,29 @@ def test_readme_table_is_the_full_race(fashion):
     assert {lesson.verdict(results[n]) for n in ("He normal", "orthogonal, gain √2", "LSUV")} == {"trains"}
     assert {lesson.verdict(results[n]) for n in ("zeros", "normal σ=0.01", "LeCun normal",
                                                  "Glorot normal (Xavier)", "orthogonal, gain 1")} == {"stalls"}
+
+
+_SNIPPET = """
+import sys
+from tinynet.lessons import load_module
+lesson = load_module(sys.argv[1], "15_threads")
+train_set, test_set = lesson.load_standardized()
+run = lesson.run(lesson.SCHEMES["He normal"], 0, train_set, test_set, steps=20)
+print(repr(run["test_accuracy"]), repr(run["init_ratio"]), [repr(float(v)) for v in run["losses"]])
+"""
+
+
+@pytest.mark.slow
+def test_numbers_do_not_depend_on_thread_counts():
+    """Twenty steps of the 30-layer race in fresh processes with 1 and 2 BLAS and numba
+    threads: the same bits."""
+    import subprocess
+    import sys
+    outputs = []
+    for threads in ("1", "2"):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, NUMBA_NUM_THREADS=threads)
+        done = subprocess.run([sys.executable, "-c", _SNIPPET, str(Path(lesson.__file__))], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
