@@ -182,11 +182,21 @@ def save_figures(results, out=OUT):
 # `tinynet lesson 7 --mine` yours wherever they pass `tinynet check 7`. The numbers differ
 # from the table above only by the draw (numpy's generator here, tinynet's there).
 REFERENCE = load_module(HERE.parent / "solutions" / "lesson_07.py", "07_reference")
-INITIALIZERS = {name: mine.piece(7, name, getattr(REFERENCE, name)) for name in ("glorot_uniform", "lecun_normal")}
 
 
-def initializer_experiment(initializers=INITIALIZERS, seed=0, n=500, width=1000, depth=5):
+def initializer_pieces():
+    """{name: function}: yours under `--mine` where it passes `tinynet check 7`, else the
+    reference; mine.piece prints whose (once per run)."""
+    return {name: mine.piece(7, name, getattr(REFERENCE, name)) for name in ("glorot_uniform", "lecun_normal")}
+
+
+if __name__ == "__main__":   # a run (not an import of this file): whose code runs is said first
+    initializer_pieces()
+
+
+def initializer_experiment(initializers=None, seed=0, n=500, width=1000, depth=5):
     """Activation and gradient std per hidden layer (no Jacobians) for each initializer."""
+    initializers = initializers or initializer_pieces()
     x, y = load_images(n)
     results = {}
     for name, initializer in initializers.items():
@@ -201,8 +211,9 @@ def initializer_experiment(initializers=INITIALIZERS, seed=0, n=500, width=1000,
 def show_initializer_experiment():
     print("\nYour initializers in the experiment (every kernel drawn by initializer(shape, rng); "
           "a few seconds):")
-    print("  " + mine.ran(INITIALIZERS, REFERENCE))
-    for name, r in initializer_experiment().items():
+    pieces = initializer_pieces()
+    print("  " + mine.ran(pieces, REFERENCE))
+    for name, r in initializer_experiment(pieces).items():
         print(f"  {name:14s} activation std per layer {np.round(r['act_std'], 3)}  ratio layer5/layer1 "
               f"{r['act_ratio']:.3f}; gradient ratio layer1/layer5 {r['grad_ratio']:.3f}")
 

@@ -17,6 +17,7 @@ import numpy as np
 
 import tinynet as tn
 from tinynet import data, mine, nn, optim
+from tinynet.lessons import load_module
 from tinynet.train import fit
 
 tn, nn, _, optim = mine.modules(tn, nn, None, optim)   # `tinynet lesson 8 --mine`: your engine from lessons 1-3
@@ -182,6 +183,60 @@ def save_figures(depth_results, losses, out=OUT):
     plt.close(fig)
 
 
+# %% Your he_normal and calculate_gain in the experiment
+# Experiment 1 again (the float64 30 x 256 ReLU net at init, the same batch), every kernel
+# drawn by a function of the exercises' contract, ``initializer(shape, rng)`` with
+# ``rng = np.random.default_rng(seed)``: he_normal itself, and N(0, (gain / √fan_in)²) with
+# the gain from calculate_gain (PyTorch's kaiming_normal_ is this with gain("relu")). In a
+# plain run these are tinynet's reference solutions (lessons/solutions/lesson_08.py, loaded
+# below), under `tinynet lesson 8 --mine` yours wherever they pass `tinynet check 8`.
+REFERENCE = load_module(HERE.parent / "solutions" / "lesson_08.py", "08_reference")
+
+
+def initializer_pieces():
+    """{name: function}: yours under `--mine` where it passes `tinynet check 8`, else the
+    reference; mine.piece prints whose (once per run)."""
+    return {name: mine.piece(8, name, getattr(REFERENCE, name)) for name in ("he_normal", "calculate_gain")}
+
+
+if __name__ == "__main__":   # a run (not an import of this file): whose code runs is said first
+    initializer_pieces()
+
+
+def gain_scaled_normal(calculate_gain, nonlinearity):
+    """``(shape, rng) -> W`` with W ~ N(0, (calculate_gain(nonlinearity) / √fan_in)²)."""
+    def draw(shape, rng):
+        return rng.normal(0.0, calculate_gain(nonlinearity) / np.sqrt(shape[0]), size=shape)
+    return draw
+
+
+def initializer_depth_experiment(pieces=None, seed=0, depth=30, width=256, batch=500):
+    """Ratio of the activation std at layer ``depth`` to layer 1, per initializer."""
+    pieces = pieces or initializer_pieces()
+    x = np.random.default_rng(seed).standard_normal((batch, width))
+    initializers = {"he_normal": pieces["he_normal"],
+                    "gain('relu') / √fan_in": gain_scaled_normal(pieces["calculate_gain"], "relu"),
+                    "gain('linear') / √fan_in": gain_scaled_normal(pieces["calculate_gain"], "linear")}
+    ratios = {}
+    for name, initializer in initializers.items():
+        rng = np.random.default_rng(seed + 1)          # not the batch's stream
+        model = relu_mlp(depth, width, width, "zeros", dtype=np.float64)
+        for layer in model.dense_layers():
+            layer.kernel.data = np.asarray(initializer(layer.kernel.data.shape, rng), dtype=np.float64)
+        stds = activation_stds(model, x)
+        ratios[name] = stds[-1] / stds[0]
+    return ratios
+
+
+def show_initializer_depth_experiment():
+    print("\nYour he_normal and calculate_gain in the experiment (the same 30 x 256 ReLU net, "
+          "kernels drawn by initializer(shape, rng); a few seconds):")
+    pieces = initializer_pieces()
+    print("  " + mine.ran(pieces, REFERENCE))
+    for name, ratio in initializer_depth_experiment(pieces).items():
+        print(f"  {name:25s} layer30/layer1 = {ratio:.3g}")
+
+
 # %% Run everything
 def main():
     depth = depth_experiment()
@@ -203,6 +258,7 @@ def main():
             print(f"  {name:6s} seed {seed}: loss at step 0 {curve[0]:.3f}; first below 2.0 at step {r['first_below']}; "
                   f"median of the last 100 steps {r['median_last_100']:.3f}; largest after step 10 {r['spike']:.2f} "
                   f"(step {r['spike_step']}); max |loss − ln 10| {r['max_from_ln10']:.3f}")
+    show_initializer_depth_experiment()
     save_figures(depth, losses)
     print(f"figures written to {OUT}")
 

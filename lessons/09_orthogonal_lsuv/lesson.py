@@ -21,6 +21,8 @@ import numpy as np
 import tinynet as tn
 from tinynet import data, init, kernels, nn, optim
 from tinynet.train import fit
+from tinynet import mine
+from tinynet.lessons import load_module
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))
@@ -183,6 +185,53 @@ def lsuv_experiment(depth=20, width=128, steps=300, lr=0.01, momentum=0.9, batch
 LSUV_SEEDS = (0, 1, 2)   # 300 steps of a 20-layer net: one seed's final loss proves little
 
 
+# %% Your orthogonal and lsuv in the experiment
+# Both parts again, small, with your pieces: the squared singular values of a product of 16
+# orthogonal 32 x 32 layers, each drawn by ``orthogonal(shape, rng)`` with ``rng =
+# np.random.default_rng(seed)``, and LSUV on the 20 x 128 ReLU net of part 2 started from
+# those orthogonal kernels, checked on the held-out batch. In a plain run these are tinynet's
+# reference solutions (lessons/solutions/lesson_09.py, loaded below: the same contract as
+# the exercises), under `tinynet lesson 9 --mine` yours wherever they pass `tinynet check 9`.
+REFERENCE = load_module(HERE.parent / "solutions" / "lesson_09.py", "09_reference")
+
+
+def learner_pieces():
+    """{name: function}: yours under `--mine` where it passes `tinynet check 9`, else the
+    reference; mine.piece prints whose (once per run)."""
+    return {name: mine.piece(9, name, getattr(REFERENCE, name)) for name in ("orthogonal", "lsuv")}
+
+
+if __name__ == "__main__":   # a run (not an import of this file): whose code runs is said first
+    learner_pieces()
+
+
+def pieces_experiment(x, pieces=None, depth=16, width=32, lsuv_depth=20, lsuv_width=128, seed=0):
+    """λ range of the orthogonal product; LSUV's rescale counts and held-out Var(z) per layer."""
+    pieces = pieces or learner_pieces()
+    orthogonal, lsuv = pieces["orthogonal"], pieces["lsuv"]
+    rng = np.random.default_rng(seed)
+    product = np.eye(width)
+    for _ in range(depth):
+        product = kernels.matmul(product, np.asarray(orthogonal((width, width), rng), dtype=np.float64))
+    lam = np.linalg.svd(product, compute_uv=False) ** 2
+    model = relu_mlp(lsuv_depth, lsuv_width, x.shape[1], kernel_initializer="zeros")
+    for layer in model.dense_layers():
+        layer.kernel.data = np.asarray(orthogonal(layer.kernel.data.shape, rng), dtype=layer.kernel.data.dtype)
+    counts = lsuv(model, x[:500])
+    return {"smallest": float(lam.min()), "largest": float(lam.max()), "rescales": list(counts),
+            "held_out_variances": preactivation_variances(model, x[500:1000])}
+
+
+def show_pieces_experiment(x):
+    print("\nYour orthogonal and lsuv in the experiment (a few seconds):")
+    pieces = learner_pieces()
+    print("  " + mine.ran(pieces, REFERENCE))
+    r = pieces_experiment(x, pieces)
+    print(f"  16 orthogonal layers of 32: λ from {r['smallest']:.6f} to {r['largest']:.6f}")
+    print("  LSUV from orthogonal kernels, 20 x 128 ReLU MLP, rescales per layer:", r["rescales"])
+    print("  Var(z) per layer on a held-out batch:", np.round(r["held_out_variances"], 2))
+
+
 # %% Figures
 def save_figures(spectra, sweep, lsuv_result, out=OUT, max_steps=1000):
     import matplotlib
@@ -280,6 +329,7 @@ def main():
         means = [runs[seed]["curves"][name][-50:].mean() for seed in LSUV_SEEDS]
         print(f"  {name:4s} mean loss over the last 50 of 300 steps, seeds {', '.join(map(str, LSUV_SEEDS))}: "
               + " ".join(f"{m:.3f}" for m in means))
+    show_pieces_experiment(train[0])
     save_figures(spectra, sweep, result)
     print(f"figures written to {OUT}")
 
