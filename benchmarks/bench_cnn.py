@@ -7,9 +7,9 @@ Both frameworks start from the same weights (tinynet's NHWC / (kh, kw, in, out) 
 transposed for torch's NCHW / (out, in, kh, kw)); the first step's losses are printed so
 a reader can see they compute the same thing.
 
-Rounds alternate tinynet and torch, with one thread each (``numba.set_num_threads(1)``,
-``torch.set_num_threads(1)``) and with the default thread count of each; the median of
-every round's steps is reported. Goal: tinynet at most 2x torch's time with one thread.
+Rounds alternate tinynet and torch, with one thread each (``tinynet.kernels.set_num_threads(1)``
+and numba's, ``torch.set_num_threads(1)``) and with the default thread count of each; the
+median of every round's steps is reported. Goal: tinynet at most 2x torch's time with one thread.
 
     python benchmarks/bench_cnn.py            # writes the "cnn" section of RESULTS.md
     python benchmarks/bench_cnn.py --reps 3 --rounds 1 --no-write   # a smoke run
@@ -110,11 +110,15 @@ def main():
     first = tinynet_step(ours, x, y), torch_step(torch, theirs, xt, yt)
     print(f"first-step loss: tinynet {first[0]:.6f}, torch {first[1]:.6f}")
 
-    default_numba, default_torch = numba.get_num_threads(), torch.get_num_threads()
+    # tinynet's large products run on its own pool when it has one (kernels.set_num_threads)
+    set_threads = getattr(tn.kernels, "set_num_threads", numba.set_num_threads)
+    get_threads = getattr(tn.kernels, "get_num_threads", numba.get_num_threads)
+    default_numba, default_torch = get_threads(), torch.get_num_threads()
     settings = {"1 thread": (1, 1), "default threads": (default_numba, default_torch)}
     load_before = os.getloadavg()[0]
     results = {}
     for label, (n_numba, n_torch) in settings.items():
+        set_threads(n_numba)
         numba.set_num_threads(n_numba)
         torch.set_num_threads(n_torch)
         for _ in range(3):                                      # warm-up: compilation, allocators
@@ -128,9 +132,10 @@ def main():
         t, p = results[label][:2]
         print(f"{label:16s} tinynet {t * 1e3:8.2f} ms   torch {p * 1e3:8.2f} ms   ratio {t / p:.2f}x")
     load_after = os.getloadavg()[0]
+    set_threads(default_numba)
     numba.set_num_threads(default_numba)
 
-    rows = [f"| {label} (numba {n}, torch {m}) | {t * 1e3:.2f} | {p * 1e3:.2f} | {t / p:.2f}x |"
+    rows = [f"| {label} (tinynet {n}, torch {m}) | {t * 1e3:.2f} | {p * 1e3:.2f} | {t / p:.2f}x |"
             for label, (t, p, n, m) in results.items()]
     one = results["1 thread"]
     body = "\n".join([

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import tinynet as tn
-from tinynet import data, init, nn, optim
+from tinynet import data, init, mine, nn, optim
 from tinynet.train import evaluate, fit
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +32,9 @@ DEPTH, CHANNELS, SIZE = 8, 16, 14
 def conv_fans(kernel_shape):
     """(fan_in, fan_out) of a (kh, kw, C_in, C_out) kernel: the receptive field counts."""
     return init.compute_fans(kernel_shape)
+
+
+conv_fans = mine.piece(12, "conv_fans", conv_fans)    # `tinynet lesson 12 --mine`: yours
 
 
 def channels_only_fans(kernel_shape):
