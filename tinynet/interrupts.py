@@ -54,7 +54,7 @@ def command_handling():
     """The command's Ctrl-C handling from now on (see the module docstring)."""
     global _pending
     _pending = False
-    if signal.getsignal(signal.SIGINT) in (_exit_at_once, signal.default_int_handler):
+    if signal.getsignal(signal.SIGINT) is _exit_at_once:  # the command itself, not cli.main called by a program
         signal.signal(signal.SIGINT, _interrupt)
         sys.unraisablehook = _unraisable(sys.unraisablehook)
 
