@@ -17,8 +17,10 @@ from __future__ import annotations
 import base64
 import html
 import math
+from types import SimpleNamespace
 
 from .. import plot
+from . import models
 
 #: figure key in report.FILES -> caption
 FIGURES = {
@@ -141,12 +143,20 @@ def _figures(figures):
     return "".join(parts)
 
 
+def _model(settings):
+    """The model in words, as the text table's title says it ("MLP 5 x 64 relu")."""
+    try:
+        return models.describe(SimpleNamespace(**{"model": "mlp", "norm": "none", **settings}))
+    except (AttributeError, KeyError):  # settings of another version: say what is known
+        return f"{settings.get('depth', '')} x {settings.get('width', '')} {settings.get('activation', '')}"
+
+
 def render(results, figures):
     """The page (a str) of ``results`` (the dict written to results.json) with ``figures``
     (figure key as in :data:`FIGURES` -> PNG bytes; missing keys are left out)."""
     s = results["settings"]
     thr = next((r["threshold"] for r in results.get("runs", []) if r.get("threshold") is not None), None)
-    title = f"tinynet compare: {s.get('dataset', '')}, {s.get('depth', '')} x {s.get('width', '')} {s.get('activation', '')}"
+    title = f"tinynet compare: {s.get('dataset', '')}, {_model(s)}"
     note = ("Mean ± std over seeds. diverged: the loss overflowed to inf or NaN. "
             f"steps to thr: first step with training loss ≤ {_num(thr, '.3g')}. "
             "distinct units: fewest distinct units in a hidden layer after training. "
