@@ -199,7 +199,7 @@ def test_results_json_being_a_folder_is_one_line_and_keeps_the_results(tmp_path)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
-    assert "results.json" in lines[0] and "is a folder" in lines[0]
+    assert "results.json could not be written" in lines[0] and "a folder of that name is in the way" in lines[0]
     kept = lines[0].split("kept in ")[1].split(" (")[0]
     assert sorted(os.listdir(kept)) == RUN_FILES
     assert sorted(os.listdir(out)) == sorted(["results.json", os.path.basename(kept)])

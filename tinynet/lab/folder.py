@@ -143,8 +143,7 @@ class ResultFolder:
         for name in names:
             target = os.path.join(self.out, name)
             if os.path.isdir(target) and not os.path.islink(target):
-                raise IsADirectoryError(errno.EISDIR, f"{target} is a folder, where this run's {name} goes",
-                                        target)
+                raise IsADirectoryError(errno.EISDIR, "a folder of that name is in the way", target)
         earlier = _read_manifest(self.out)
         stale = [n for n in earlier if n not in names and os.path.isfile(os.path.join(self.out, n))]
         aside = os.path.join(self.tmp, ".earlier")
