@@ -29,7 +29,9 @@ def _fill(monkeypatch, sampler, dtype, n, offset, path):
 
 
 def _sizes_around_threshold(dtype):
-    limit = samplers.SERIAL_MAX_TASKS * _per_task(dtype)
+    """Sizes and offsets with ragged tile and task edges, spanning up to 8 tasks (the build is
+    forced either way, so the sizes need not reach SERIAL_MAX_TASKS)."""
+    limit = 4 * _per_task(dtype)
     tile = _per_task(dtype) // samplers.TILES_PER_TASK
     return [(0, 0), (1, 0), (100, 0), (tile + 1, 0), (limit - 1, 0), (limit, 0), (limit + 1, 0),
             (limit, tile - 3), (limit - tile, 5), (3, 2 * limit - 1)]

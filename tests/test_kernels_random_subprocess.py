@@ -48,7 +48,7 @@ def _digest_in_subprocess(n, **env):
 
 @pytest.mark.slow
 def test_same_bytes_with_one_thread_as_with_all_threads():
-    n = 300_000
+    n = 1_100_000                               # > SERIAL_MAX_TASKS tasks: the parallel build
     assert numba.get_num_threads() >= 1
     assert _digest_in_subprocess(n, NUMBA_NUM_THREADS="1") == _digest_here(n)
 

@@ -63,11 +63,12 @@ Dropout and the init laboratory make many small draws, so every sampler is compi
 from the *same* Python source by :func:`serial_and_parallel`: once with ``parallel=True``
 and once with ``parallel=False`` (where ``prange`` is a plain ``range``). :func:`kernel`
 picks the serial build for a request spanning at most ``SERIAL_MAX_TASKS`` tasks (one task
-never uses more than one thread anyway). The limit, 4 tasks (65536 float32 or 32768
-float64 values), comes from ``benchmarks/bench_random.py --per-call``: on 2 loaded cores
-a serial 4-task fill took 0.4-1.2 ms and a parallel one 7-12 ms, mostly the wake-up (the
-serial build stayed ahead up to 8-16 tasks); on an idle machine, where waking is cheap,
-the serial build gives up at most the second thread's half of those 0.4-1.2 ms.
+never uses more than one thread anyway). The limit, 64 tasks (1,048,576 float32 or
+524,288 float64 values: every weight matrix of the course, up to 1024 x 1024), weighs the
+two costs of ``benchmarks/bench_random.py --per-call``: on 2 loaded cores a parallel call
+waited 7-22 ms for its workers even for 4 tasks, while a serial 64-task fill takes 1-3 ms;
+on an idle machine the parallel build saves at most half of those 1-3 ms. A lesson that
+initializes dozens of networks on a busy machine would otherwise spend seconds waiting.
 Both builds address elements the same way, so they give the same bits (tests compare them
 bit for bit).
 
@@ -86,7 +87,7 @@ from .serial_parallel import serial_and_parallel
 
 BLOCKS_PER_TILE = 128                  # K: 1024 float32 or 512 float64 values per tile
 TILES_PER_TASK = 16                    # one parallel task: 16384 float32 values
-SERIAL_MAX_TASKS = 4                   # requests of at most 4 tasks run on one thread
+SERIAL_MAX_TASKS = 64                  # requests of at most 64 tasks run on one thread
 K = BLOCKS_PER_TILE
 TWO_PI = 2.0 * math.pi
 _ZERO = np.uint64(0)
