@@ -5,7 +5,7 @@ import pytest
 from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_MNIST
 
 lesson = lesson_script(__file__, 7)
-pytestmark = pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
+needs_images = pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 
 
 @pytest.fixture(scope="module")
@@ -13,12 +13,14 @@ def measured():
     return lesson.glorot_experiment(seed=0, n=500, width=1000, depth=5, jacobian_samples=0)
 
 
+@needs_images
 def test_standard_init_shrinks_activations_and_gradients(measured):
     r = measured["standard"]
     assert r["act_ratio"] < 0.2, r["act_std"]       # layer5 / layer1
     assert r["grad_ratio"] < 0.2, r["grad_std"]     # layer1 / layer5
 
 
+@needs_images
 def test_normalized_init_keeps_them(measured):
     r = measured["normalized"]
     assert r["act_ratio"] > 0.5, r["act_std"]
@@ -26,6 +28,7 @@ def test_normalized_init_keeps_them(measured):
 
 
 @pytest.mark.slow
+@needs_images
 def test_jacobian_mean_singular_value():
     # Width 500 instead of 1000 keeps the four SVDs per scheme fast. The singular-value
     # law of an n x n matrix with iid entries of variance c/n (Marchenko-Pastur, quarter
@@ -35,6 +38,7 @@ def test_jacobian_mean_singular_value():
     assert 0.65 < r["normalized"]["mean_singular"] < 0.85, r["normalized"]["singular_per_layer"]
 
 
+@needs_images
 def test_readme_table(measured):
     s, n = measured["standard"], measured["normalized"]
     assert (round(s["act_ratio"], 2), round(n["act_ratio"], 2)) == (0.11, 0.71)
@@ -43,6 +47,7 @@ def test_readme_table(measured):
     assert [round(v, 3) for v in s["act_std"]] == [0.241, 0.139, 0.080, 0.047, 0.027]
 
 
+@needs_images
 def test_variance_map_predicts_the_decay(measured):
     """tanh² < z²: iterating q -> n·Var(W)·E[tanh(√q ξ)²] from layer 1 predicts layers 2-5."""
     for scheme, gain2 in (("normalized", 1.0), ("standard", 1 / 3)):
