@@ -149,6 +149,7 @@ def test_every_activation_of_the_table_is_fused_from_its_scalar_functions():
                                    rtol=1e-15)
 
 
+@pytest.mark.slow
 def test_fused_kernels_and_optimizers_run_with_jit_disabled():
     """NUMBA_DISABLE_JIT=1 runs the fused loops and the optimizer updates as plain Python,
     with the results of the compiled code (float64, to rounding)."""

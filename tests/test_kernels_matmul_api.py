@@ -150,6 +150,7 @@ def test_kernels_run_with_jit_disabled():
     assert proc.stdout.strip() == "ok"
 
 
+@pytest.mark.slow
 def test_numba_kernel_gives_the_same_bits_on_one_thread():
     """The summation order depends on KC and KU only, never on the thread count, although
     the thread count changes how the rows are cut into parallel blocks: same bits."""
