@@ -1,7 +1,9 @@
-"""`tinynet lesson N --mine`: with the reference solutions in place of the learner's files,
-every wired lesson prints the same measured numbers as its plain run (to 1e-12 absolute,
-1e-9 relative: the two engines differ only in rounding); with untouched stubs the run says
-whose code runs and is tinynet's own. Also the stand-ins in process, on a tiny model."""
+"""`tinynet lesson N --mine`, for every lesson folder: with the reference solutions in place
+of the learner's files, lessons 1-8 print the same measured numbers as their plain run (to
+1e-12 absolute, 1e-9 relative: the two engines differ only in rounding), the later lessons
+that substitute pieces give the plain numbers on their own functions with small arguments,
+and a lesson that substitutes nothing says so first; with untouched stubs the run says whose
+code runs and is tinynet's own. Also the stand-ins in process, on a tiny model."""
 import os
 import re
 import shutil
@@ -17,14 +19,27 @@ from tinynet import lessons as L
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS_DIR = ROOT / "lessons"
 ENGINE_LESSONS = (1, 2, 3)
-# Every lesson that runs on the learner's engine (mine.modules), and lessons 1-9's own pieces.
-# Lessons 10+ substitute only their own pieces (mine.piece with the reference solution as
-# the default): with the references as the learner's files the very same functions run, so
-# their --mine numbers equal the plain run's by construction, and running them twice here
-# would add minutes.
-WIRED = [lesson for lesson in L.discover(LESSONS_DIR)
-         if re.search(r"mine\.modules\(", (lesson.path / "lesson.py").read_text(encoding="utf-8"))
-         or (lesson.number <= 9 and "mine.piece(" in (lesson.path / "lesson.py").read_text(encoding="utf-8"))]
+WIRING = re.compile(r"mine\.(modules|piece)\(")
+# Lessons 1-8 run whole, plain and --mine: each is short enough (about a minute or less).
+FULL_RUN = (1, 2, 3, 4, 5, 6, 7, 8)
+# The other lessons that substitute pieces have long runs (lesson 9's trainings, the
+# capstone's race): their substitution is tested on the lesson's own functions with small
+# arguments instead, each way in a fresh process (``lesson`` is lesson.py imported, ``rng``
+# a numpy Generator). Every call here goes through the pieces the lesson substitutes.
+SMALL = {
+    9: "lesson.show_pieces_experiment(rng.standard_normal((1000, 784)))",
+    10: "y = rng.integers(0, 10, 300)\nprint(lesson.prior_entropy(y))\n"
+        "print(lesson.build_variant(None, True, y).dense_layers()[-1].bias.data)",
+    11: "x, y = rng.standard_normal((192, 784)).astype(np.float32), rng.integers(0, 10, 192)\n"
+        "print(lesson.first_steps(x, y))\nprint(lesson.pieces_match_tinynet(x, y, steps=2))",
+    12: "print(lesson.conv_fans((3, 3, 8, 16)), lesson.predicted_ratio(lesson.channels_only_fans))",
+    13: "print(lesson.residual_variance(1.0, 0.5, 10), lesson.branch_ratio(16, 1 / 16, 1 / 16))",
+    14: "print(lesson.myth_he_only_prelu(depth=4, width=16, batch=20))\n"
+        "print(lesson.myth_uniform_for_normal(depth=4, width=16, batch=20))\n"
+        "print(lesson.myth_tiny_sigma_signal(rng.standard_normal((50, 784)), depth=4, width=16))",
+}
+ALL = L.discover(LESSONS_DIR)
+WIRED = [lesson for lesson in ALL if WIRING.search((lesson.path / "lesson.py").read_text(encoding="utf-8"))]
 HEADER = re.compile(r"^(\S.*): (yours|tinynet's)( — .*)?$|^nothing of yours runs yet|^  \(a model with |^\s*code that ran: ")
 TIME = re.compile(r"\d+(?:\.\d+)?\s*(?:s|ms|µs|seconds)\b")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.I)
@@ -43,12 +58,14 @@ def _tree(tmp_path, lesson, solved=True):
     return tree
 
 
-def _run(tree, lesson, mine, out):
+def _run(tree, lesson, mine, out, script=None):
+    """lesson.py run in ``tree`` (or the Python ``script`` in its folder), plain or --mine."""
     env = {k: v for k, v in os.environ.items() if k not in ("TINYNET_MINE",)}
     env.update(TINYNET_LESSONS=str(tree), TINYNET_OUT=str(out))
     if mine:
         env["TINYNET_MINE"] = "1"
-    run = subprocess.run([sys.executable, "lesson.py"], cwd=tree / lesson.path.name, env=env,
+    command = [sys.executable, "lesson.py"] if script is None else [sys.executable, "-c", script]
+    run = subprocess.run(command, cwd=tree / lesson.path.name, env=env,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     return run.stdout
@@ -62,12 +79,7 @@ def _measured(stdout, folder):
     return NUMBER.sub("#", text), np.array([float(x) for x in NUMBER.findall(text)])
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lesson", WIRED, ids=lambda lesson: f"{lesson.number:02d}")
-def test_mine_with_the_references_prints_the_plain_numbers(lesson, tmp_path):
-    tree = _tree(tmp_path, lesson)
-    plain = _run(tree, lesson, False, tmp_path / "plain")
-    mine = _run(tree, lesson, True, tmp_path / "mine")
+def _same_numbers(lesson, plain, mine, tmp_path):
     assert ": yours" in mine and "tinynet's —" not in mine, mine[:500]
     plain_text, plain_numbers = _measured(plain, tmp_path)
     mine_text, mine_numbers = _measured(mine, tmp_path)
@@ -75,6 +87,55 @@ def test_mine_with_the_references_prints_the_plain_numbers(lesson, tmp_path):
     close = np.isclose(mine_numbers, plain_numbers, rtol=1e-9, atol=1e-12)
     assert close.all(), (f"lesson {lesson.number} --mine differs from the plain run: "
                          f"{mine_numbers[~close]} vs {plain_numbers[~close]}")
+
+
+def test_every_lesson_is_covered():
+    """Each lesson folder is run whole, tested on small arguments, or substitutes nothing
+    (which test_a_lesson_without_wiring_says_so asserts its --mine header says)."""
+    for lesson in WIRED:
+        assert lesson.number in FULL_RUN or lesson.number in SMALL, (
+            f"lesson {lesson.number} substitutes the learner's pieces (mine.piece/mine.modules) but this "
+            "file does not test it: add a call of its functions with small arguments to SMALL")
+    assert {lesson.number for lesson in ALL} >= set(FULL_RUN)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", [lesson for lesson in WIRED if lesson.number in FULL_RUN],
+                         ids=lambda lesson: f"{lesson.number:02d}")
+def test_mine_with_the_references_prints_the_plain_numbers(lesson, tmp_path):
+    tree = _tree(tmp_path, lesson)
+    plain = _run(tree, lesson, False, tmp_path / "plain")
+    mine = _run(tree, lesson, True, tmp_path / "mine")
+    _same_numbers(lesson, plain, mine, tmp_path)
+
+
+SMALL_SCRIPT = """import numpy as np
+from tinynet.lessons import load_module
+lesson = load_module("lesson.py", "small_case")
+rng = np.random.default_rng(0)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", [lesson for lesson in WIRED if lesson.number not in FULL_RUN],
+                         ids=lambda lesson: f"{lesson.number:02d}")
+def test_mine_with_the_references_gives_the_plain_numbers_on_small_arguments(lesson, tmp_path):
+    tree = _tree(tmp_path, lesson)
+    plain, mine = (_run(tree, lesson, switch, tmp_path / "out", script=SMALL_SCRIPT + SMALL[lesson.number])
+                   for switch in (False, True))
+    _same_numbers(lesson, plain, mine, tmp_path)
+
+
+@pytest.mark.parametrize("lesson", [lesson for lesson in ALL if lesson not in WIRED] or [None],
+                         ids=lambda lesson: f"{lesson.number:02d}" if lesson else "none")
+def test_a_lesson_without_wiring_says_so(lesson, monkeypatch, capsys):
+    if lesson is None:
+        pytest.skip("every lesson substitutes the learner's pieces")
+    monkeypatch.setattr(L.subprocess, "run", lambda cmd, cwd, env: subprocess.CompletedProcess(cmd, 0))
+    monkeypatch.setenv("TINYNET_LESSONS", str(LESSONS_DIR))
+    assert L.run_lesson(lesson.number, mine=True) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"Lesson {lesson.number}'s experiment does not run on your pieces (yet): this is tinynet's run."
 
 
 @pytest.mark.slow
