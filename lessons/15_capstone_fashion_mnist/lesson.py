@@ -263,6 +263,10 @@ def main():
           "outcome only.")
     results = race(train_set, test_set)
     print_table(results)
+    stalled = [r for runs in results.values() if verdict(runs) == "stalls" for r in runs]
+    if stalled:
+        gap = max(float(np.max(np.abs(r["losses"] - LN10))) for r in stalled)
+        print(f"  the {len(stalled)} stalled runs: every step's loss within {gap:.3f} of ln 10")
 
     print(f"\nPart 2 - the doctor on a 20-layer ReLU MLP initialized with glorot_uniform:")
     result = doctor_demo(train_set[0][:512], train_set[1][:512])
