@@ -51,7 +51,7 @@ def test_shrinking_the_output_kernel_gives_ln_k(fashion):
     assert all(abs(sweep[f] - LN10) < 0.02 for f in (0.1, 0.01))
     assert sweep[1.0] > LN10 + 0.2
     for factor, loss in sweep.items():
-        assert quoted(f"{loss:.3f}") or quoted(f"{loss:.4f}"), (factor, loss)
+        assert quoted(f"{loss:.4f}"), (factor, loss)
 
 
 @pytest.mark.slow
@@ -61,7 +61,7 @@ def test_second_order_prediction_holds_on_average(fashion):
     for name in ("LeCun", "Glorot"):
         loss, predicted, _ = averaged[name]
         assert abs(loss - predicted) < 0.02, (name, loss, predicted)
-        assert quoted(f"{loss:.3f}") and quoted(f"{predicted:.3f}"), name
+        assert quoted(f"{loss:.4f}") and quoted(f"{predicted:.4f}"), name
 
 
 @pytest.mark.slow
