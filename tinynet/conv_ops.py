@@ -35,6 +35,7 @@ import numpy as np
 from . import kernels
 from .kernels import im2col as window_kernels
 from .autograd import Function
+from .tensor import as_tensor
 
 
 # ------------------------------------------------------------------ shape algebra
@@ -189,8 +190,7 @@ class AvgPooling(Function):
 
 # ------------------------------------------------------------------ the functions
 def _tensor(x):
-    from .tensor import Tensor
-    return x if isinstance(x, Tensor) or x is None else Tensor(x)
+    return None if x is None else as_tensor(x)
 
 
 def _two(value, what):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from .autograd import Function
+from .tensor import as_tensor
 
 
 class Normalization(Function):
@@ -65,4 +66,4 @@ class Normalization(Function):
 
 def normalize(x, gamma, beta, axes, eps):
     """``γ · x̂ + β`` with x̂ normalized over ``axes`` (a tuple of non-negative ints)."""
-    return Normalization.apply(x, gamma, beta, axes=tuple(axes), eps=float(eps))
+    return Normalization.apply(as_tensor(x), as_tensor(gamma), as_tensor(beta), axes=tuple(axes), eps=float(eps))
