@@ -40,7 +40,7 @@ SMALL = {
 }
 ALL = L.discover(LESSONS_DIR)
 WIRED = [lesson for lesson in ALL if WIRING.search((lesson.path / "lesson.py").read_text(encoding="utf-8"))]
-HEADER = re.compile(r"^(\S.*): (yours|tinynet's)( — .*)?$|^nothing of yours runs yet|^  \(a model with |^\s*code that ran: ")
+HEADER = re.compile(r"^(\S.*): (yours|tinynet's)( — .*)?$|^nothing of yours |^  \(a model with |^\s*code that ran: ")
 TIME = re.compile(r"\d+(?:\.\d+)?\s*(?:s|ms|µs|seconds)\b")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.I)
 
@@ -135,7 +135,7 @@ def test_a_lesson_without_wiring_says_so(lesson, monkeypatch, capsys):
     monkeypatch.setenv("TINYNET_LESSONS", str(LESSONS_DIR))
     assert L.run_lesson(lesson.number, mine=True) == 0
     first = capsys.readouterr().out.splitlines()[0]
-    assert first == f"Lesson {lesson.number}'s experiment does not run on your pieces (yet): this is tinynet's run."
+    assert first == f"Lesson {lesson.number} substitutes none of your pieces under --mine: this is its plain run."
 
 
 @pytest.mark.slow
@@ -143,8 +143,8 @@ def test_mine_with_untouched_stubs_says_so_and_is_tinynets_run(tmp_path):
     lesson = L.find_lesson(2, LESSONS_DIR)
     tree = _tree(tmp_path, lesson, solved=False)
     mine = _run(tree, lesson, True, tmp_path / "mine")
-    assert "engine: tinynet's — lesson 1 not done (unbroadcast: not implemented yet)" in mine, mine[:600]
-    assert "nothing of yours runs yet" in mine
+    assert "engine: tinynet's — lesson 1 not done (0 of 13 pass; unbroadcast: not implemented yet)" in mine, mine[:600]
+    assert "nothing of yours from lessons 1-3 passes yet" in mine
     assert _measured(mine, tmp_path)[0] == _measured(_run(tree, lesson, False, tmp_path / "plain"), tmp_path)[0]
 
 
@@ -206,6 +206,6 @@ def test_lesson_mine_sets_the_switch_and_says_when_a_lesson_uses_nothing_of_your
     assert L.run_lesson(4, mine=True) == 0 and calls[-1]["TINYNET_MINE"] == "1"
     assert "on your pieces" in capsys.readouterr().out
     assert L.run_lesson(9, mine=True) == 0
-    assert "does not run on your pieces (yet)" in capsys.readouterr().out
+    assert "substitutes none of your pieces" in capsys.readouterr().out
     monkeypatch.setenv("TINYNET_MINE", "1")
     assert L.run_lesson(4) == 0 and "TINYNET_MINE" not in calls[-1]

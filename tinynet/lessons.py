@@ -414,7 +414,7 @@ def run_lesson(n, mine=False):
     which = " on your pieces" if mine else ""
     if mine and not re.search(r"mine\.(modules|piece)\(", script.read_text(encoding="utf-8")):
         which = ""
-        print(f"Lesson {n}'s experiment does not run on your pieces (yet): this is tinynet's run.")
+        print(f"Lesson {n} substitutes none of your pieces under --mine: this is its plain run.")
     print(f"Lesson {lesson.number}: {lesson.title}\nRunning {script}{which} (figures go to {out})\n", flush=True)
     code = subprocess.run([sys.executable, str(script)], cwd=lesson.path, env=env).returncode
     if code == 0:
