@@ -9,7 +9,7 @@
 # the activation scale through 8 conv layers at initialization (measured against the
 # prediction), and training the same 8-conv-layer CNN with He (right fan), He with
 # fan = channels, and the texts' ``Conv2D(kernel_initializer='glorot_uniform')``.
-# Run: `python lesson.py` (about a minute). Figures go to ./out/ or $TINYNET_OUT.
+# Run: `python lesson.py` (under a minute). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
 import math

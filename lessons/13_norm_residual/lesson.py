@@ -11,7 +11,7 @@
 # default init explode by (1 + c)^100. A zero-initialized last layer of each branch
 # (Fixup, SkipInit) or GPT-2's 1/√(2L) on the branch's output weights keeps the stack
 # near the identity, and it trains.
-# Run: `python lesson.py` (about a minute). Figures go to ./out/ or $TINYNET_OUT.
+# Run: `python lesson.py` (under a minute). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
 import os
