@@ -58,6 +58,9 @@ def first_nonzero(history):
             for name in NAMES}
 
 
+first_nonzero = mine.piece(4, "first_nonzero_step", first_nonzero)   # --mine: your lesson-4 measure
+
+
 # %% Experiment 1: all zeros, ReLU
 def zeros_relu(engine_steps=500, long_steps=15_000):
     """Exact zeros, measured with tinynet for ``engine_steps`` (every gradient inspected), then
