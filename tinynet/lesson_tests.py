@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lessons import load_module
+from .lessons import import_problem, load_module
 
 _recording = None      # a list while the no-leak test records the graded cases' expected values
 
@@ -31,7 +31,10 @@ def graded_module(test_file, number):
         path = lesson_dir.parent / "solutions" / f"lesson_{number:02d}.py"
     else:
         path = lesson_dir / "exercises.py"
-    return load_module(path, f"{number:02d}_graded")
+    try:
+        return load_module(path, f"{number:02d}_graded")
+    except Exception as error:  # the same one line as `tinynet check N`, not "your code raised ..."
+        raise AssertionError(import_problem(error)) from None
 
 
 def expect(value):
@@ -87,9 +90,19 @@ def call_exercise(fn, *args, **kwargs):
         raise
     except Exception as error:
         shown = ", ".join([_shown(a) for a in args] + [f"{k}={_shown(v)}" for k, v in kwargs.items()])
-        name = getattr(fn, "__name__", "your function")
-        raise AssertionError(f"{name}({shown}) raised {type(error).__name__}: {error}"
+        raise AssertionError(f"{callable_name(fn)}({shown}) raised {type(error).__name__}: {error}"
                              f"{where_raised(error, fn)}") from None
+
+
+def callable_name(fn):
+    """How a learner's callable is named in a message: ``add``, ``Dense.parameters``, and
+    for a layer object called like a function, ``Dense.__call__``."""
+    qualname = getattr(fn, "__qualname__", None)
+    if qualname and "<" not in qualname:
+        return qualname
+    if not hasattr(fn, "__name__") and callable(fn):
+        return f"{type(fn).__qualname__}.__call__"
+    return getattr(fn, "__name__", "your function")
 
 
 def where_raised(error, fn):
@@ -203,7 +216,19 @@ def tinynet_grads(op, arrays, upstream):
     return [np.asarray(leaf.grad, dtype=np.float64) for leaf in leaves]
 
 
-def _run_rule(tensor, name, op, arrays, upstream):
+# What a gradient of the wrong shape means, per kind of op (see grade_op's ``kind``).
+_SHAPE_ADVICE = {
+    "elementwise": "the incoming gradient has the output's broadcast shape; sum it down to each input's shape "
+                   "(unbroadcast)",
+    "reduction": "the incoming gradient has the output's shape, which lacks the reduced axis; expand it, do not "
+                 "unbroadcast: put the reduced axis back (size 1) and stretch the gradient to the input's shape",
+    "matmul": "in a matrix product each input's gradient is a product of the incoming gradient with the OTHER "
+              "input, one of the two transposed; a wrong transposition or the factors in the wrong order give "
+              "another shape",
+}
+
+
+def _run_rule(tensor, name, op, arrays, upstream, kind="elementwise"):
     """Your op on Tensors of ``arrays`` whose grads start at a known non-zero value; its
     rule called once with out.grad = upstream. Returns (out, what each parent received)."""
     rng = np.random.default_rng(99)
@@ -226,9 +251,9 @@ def _run_rule(tensor, name, op, arrays, upstream):
     except ValueError as error:
         if len({np.shape(a) for a in arrays} | {np.shape(upstream)}) > 1:
             raise AssertionError(
-                f"{name}'s backward rule failed on inputs of shapes {[np.shape(a) for a in arrays]}, broadcast to "
-                f"{np.shape(upstream)}: the incoming gradient has the output's shape; sum it down to each "
-                f"input's shape (unbroadcast) ({type(error).__name__}: {error}){where_raised(error, out.backward_rule)}") from None
+                f"{name}'s backward rule failed on inputs of shapes {[np.shape(a) for a in arrays]} with an output "
+                f"of shape {np.shape(upstream)}: {_SHAPE_ADVICE[kind]} ({type(error).__name__}: {error})"
+                f"{where_raised(error, out.backward_rule)}") from None
         raise AssertionError(f"{name}'s backward rule raised ValueError: {error}"
                              f"{where_raised(error, out.backward_rule)}") from None
     except Exception as error:
@@ -237,29 +262,50 @@ def _run_rule(tensor, name, op, arrays, upstream):
     return out, leaves, before
 
 
-def grade_op(tensor, name, op, tinynet_op, forward, cases, which, alternatives=()):
+def _output_shape_message(name, kind, shapes, got, want):
+    if kind == "reduction":
+        return (f"{name} on an input of shape {shapes[0]}: the output has shape {got}, but this reduction leaves "
+                f"shape {want} (the reduced axis disappears; with axis None everything is reduced to shape ())")
+    if kind == "matmul":
+        return f"{name} on inputs of shapes {shapes}: the output has shape {got}; the matrix product has shape {want}"
+    return (f"{name} on inputs of shapes {shapes}: the output has shape {got}; it has the broadcast shape of the "
+            "inputs")
+
+
+def _gradient_shape_message(label, kind, which, got, want):
+    text = f"{label}: the gradient has shape {got}, but {which} has shape {want}"
+    if kind == "matmul" and len(got) == 2 and got == want[::-1]:
+        return f"{text}: it is transposed"
+    if kind == "reduction":
+        return f"{text}: stretch the gradient to the input's shape (expand the reduced axis, do not unbroadcast)"
+    if kind == "matmul":
+        return f"{text}: {_SHAPE_ADVICE[kind]}"
+    return f"{text}: sum the gradient down to the input's shape (unbroadcast)"
+
+
+def grade_op(tensor, name, op, tinynet_op, forward, cases, which, alternatives=(), kind="elementwise"):
     """Grade one op of a learner's engine (``tensor``: the Tensor class its inputs are made
     of) on ``cases`` [(arrays, upstream)]: forward value, parents, and each
     input's gradient, naming the mistake when it matches one of ``alternatives``
-    [(message, fn(arrays, upstream) -> per-input gradients)]."""
+    [(message, fn(arrays, upstream) -> per-input gradients)], a missing upstream factor,
+    a flipped sign, or (``kind="matmul"``) a transposed gradient. ``kind`` ("elementwise",
+    "reduction" or "matmul") says what a wrong shape means for this op."""
     for arrays, upstream in cases:
         shapes = [np.shape(a) for a in arrays]
-        out, leaves, before = _run_rule(tensor, name, op, arrays, upstream)
+        out, leaves, before = _run_rule(tensor, name, op, arrays, upstream, kind)
         with np.errstate(all="ignore"):
             value = expect(forward(*arrays))
         got_value = np.asarray(out.data, dtype=np.float64)
-        assert got_value.shape == np.shape(value), (
-            f"{name} on inputs of shapes {shapes}: the output has shape {got_value.shape}; it has the "
-            "broadcast shape of the inputs")
+        assert got_value.shape == np.shape(value), _output_shape_message(name, kind, shapes, got_value.shape,
+                                                                         np.shape(value))
         assert np.allclose(got_value, value, rtol=1e-12, atol=1e-12), (
             f"{name} on inputs of shapes {shapes}: the output's value (the forward pass) is wrong")
         expected = [expect(g) for g in tinynet_grads(tinynet_op, arrays, upstream)]
+        without_upstream = tinynet_grads(tinynet_op, arrays, np.ones(np.shape(upstream)))
         for i, (leaf, start, exp_grad) in enumerate(zip(leaves, before, expected)):
             grad = np.asarray(leaf.grad, dtype=np.float64)
             label = f"{name}: dL/d{which[i]} for inputs of shapes {shapes}"
-            assert grad.shape == start.shape, (
-                f"{label}: the gradient has shape {grad.shape}, but {which[i]} has shape {start.shape}: sum the "
-                "gradient down to the input's shape (unbroadcast)")
+            assert grad.shape == start.shape, _gradient_shape_message(label, kind, which[i], grad.shape, start.shape)
             received = grad - start
             if np.allclose(received, exp_grad, rtol=1e-12, atol=1e-12):
                 continue
@@ -271,7 +317,48 @@ def grade_op(tensor, name, op, tinynet_op, forward, cases, which, alternatives=(
                     alt = alternative(*[np.array(a, dtype=np.float64) for a in arrays], np.array(upstream))
                 if np.shape(alt[i]) == received.shape and np.allclose(received, alt[i], rtol=1e-9, atol=1e-12):
                     raise AssertionError(f"{label}: {message}")
+            if np.allclose(received, without_upstream[i], rtol=1e-9, atol=1e-12):
+                raise AssertionError(f"{label}: the upstream gradient out.grad is not multiplied in; by the chain "
+                                     f"rule {which[i]}'s share is dL/dout times dout/d{which[i]}, not dout/d{which[i]} "
+                                     "alone")
             if np.allclose(received, -exp_grad, rtol=1e-12, atol=1e-12) and np.any(exp_grad != 0):
                 raise AssertionError(f"{label}: the sign is flipped")
+            if (kind == "matmul" and received.ndim == 2 and received.shape[0] == received.shape[1] > 1
+                    and np.allclose(received, exp_grad.T, rtol=1e-9, atol=1e-12)):
+                raise AssertionError(f"{label}: the gradient is the transpose of what it should be: check which "
+                                     "factor is transposed and the order of the two factors")
             worst = float(np.max(np.abs(received - exp_grad)))
             raise AssertionError(f"{label} is off by up to {worst:.3g} against tinynet's autograd")
+
+
+def loss_rule_received(name, out, logits, want, upstream=0.75):
+    """Call a loss op's backward rule once, with out.grad = ``upstream`` (not 1, so that a
+    missing dL/dout factor shows) on logits whose grad starts non-zero (so that assigning
+    instead of adding shows). ``want`` is dL/dlogits for dL/dout = 1.
+
+    Returns None when the logits received ``upstream · want``; otherwise what they received
+    per unit of upstream gradient, for the caller to diagnose. Raises AssertionError for a
+    replaced grad, a missing upstream factor, a crash or a gradient of the wrong shape."""
+    start = np.random.default_rng(98).standard_normal(np.shape(logits.data))
+    logits.grad = start.copy()
+    out.grad = np.array(upstream, dtype=np.float64)
+    try:
+        with np.errstate(all="ignore"):
+            out.backward_rule()
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        raise AssertionError(f"{name}'s backward rule raised {type(error).__name__}: {error}"
+                             f"{where_raised(error, out.backward_rule)}") from None
+    grad = np.asarray(logits.grad, dtype=np.float64)
+    assert grad.shape == start.shape, f"{name}: dL/dz has shape {grad.shape}, the logits {start.shape}"
+    received = grad - start
+    if np.allclose(received, upstream * want, rtol=1e-12, atol=1e-15):
+        return None
+    if np.allclose(grad, upstream * want, rtol=1e-12, atol=1e-15):
+        raise AssertionError(f"{name}: the rule replaced logits.grad instead of adding to it; a tensor used "
+                             "twice must receive the sum of both shares")
+    if np.allclose(received, want, rtol=1e-9, atol=1e-15):
+        raise AssertionError(f"{name}: the upstream gradient out.grad is not multiplied in; the rule must give "
+                             "dL/dout times the loss's own derivative (out.grad is 1 only when the loss is the root)")
+    return received / upstream

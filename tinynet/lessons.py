@@ -35,14 +35,17 @@ import itertools
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 USAGE_ERROR = 2
+EXERCISE_TIMEOUT = 30          # seconds one exercise's grading may take (see time_limit)
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented yet"
 _FOLDER = re.compile(r"^(\d{2})_([A-Za-z0-9_]+)$")
 _unique = itertools.count()
@@ -50,6 +53,39 @@ _unique = itertools.count()
 
 class LessonError(Exception):
     """A usage mistake: no lessons folder, no such lesson, a grader that cannot load."""
+
+
+class ExerciseTimeout(BaseException):
+    """Grading one exercise took longer than its time limit (the learner's code is stopped).
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the way (in
+    the learner's code or the grader's) mistakes it for a failure of the code it stopped."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds=None):
+    """Stop the block with ExerciseTimeout after ``seconds`` (default EXERCISE_TIMEOUT).
+
+    An alarm signal (SIGALRM), so it only works in the main thread of a process on a system
+    that has one (Linux, macOS); elsewhere the block runs without a limit. No thread is
+    started: numpy and numba code keep running undisturbed until the alarm, which
+    interrupts the learner's Python code at its next line."""
+    seconds = EXERCISE_TIMEOUT if seconds is None else seconds
+    usable = (seconds and hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise ExerciseTimeout(f"took longer than {seconds:g} s: is there a loop that never ends?")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -187,6 +223,8 @@ def classify(error, source=None):
     """
     if isinstance(error, NotImplementedError):
         return NOT_IMPLEMENTED, _first_line(error)
+    if isinstance(error, ExerciseTimeout):
+        return FAILED, str(error)
     if isinstance(error, AssertionError):
         return FAILED, _first_line(error)
     where = where_in(error, source) if source else ""
@@ -197,9 +235,9 @@ def run_check(check, impl, source=None):
     """Grade one exercise: ``check(impl)`` -> a Result, never an exception."""
     name = getattr(check, "exercise", None) or getattr(check, "__name__", "exercise")
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), time_limit():
             check(impl)
-    except Exception as error:  # a stub, a diagnosis, or a crash in the learner's code: in words
+    except (Exception, ExerciseTimeout) as error:  # a stub, a diagnosis, a crash or a timeout: in words
         return Result(name, *classify(error, source))
     return Result(name, PASSED)
 
@@ -278,9 +316,15 @@ def list_lessons():
     print(f"Lessons in {lessons[0].path.parent if lessons else lessons_root()}:")
     next_lesson = None
     ungradable = {}  # why a lesson cannot be graded -> its numbers (one line per reason)
+    warnings = {}    # what grading wrote to stderr (lesson 2 loads lesson 1's file too): each line once
     for lesson in lessons:
         try:
-            results = grade(lesson)
+            caught = io.StringIO()
+            try:
+                with contextlib.redirect_stderr(caught):
+                    results = grade(lesson)
+            finally:
+                warnings.update(dict.fromkeys(line for line in caught.getvalue().splitlines() if line.strip()))
             done, total = sum(r.status == PASSED for r in results), len(results)
             mark = "done" if total and done == total else f"{done}/{total} exercises passing"
             if results and results[0].message.startswith("exercises.py does not import"):
@@ -295,6 +339,8 @@ def list_lessons():
             next_lesson = lesson
     for reason, numbers in ungradable.items():
         print(f"{'Lesson' if len(numbers) == 1 else 'Lessons'} {', '.join(numbers)}: {reason}")
+    for line in warnings:
+        print(line, file=sys.stderr)
     if next_lesson is None:
         print("Every exercise passes. Try your own scheme with `tinynet compare`.")
     else:

@@ -34,7 +34,8 @@ class Tensor:
     backward_rule  a function of no arguments, set by the op that made this tensor: it reads
                    this tensor's grad and ADDS each parent's share to that parent's grad
     The operators below call your functions (a + b is add(a, b)); t.backward() calls your
-    backward(t). Matrix products come in lesson 2, as its matmul(a, b).
+    backward(t). There is no @ operator: in lesson 2 you write the matrix product as the
+    function matmul(a, b) and call it by name (x @ w on these Tensors raises TypeError).
     """
 
     def __init__(self, data, parents=()):
@@ -177,7 +178,8 @@ def log(a):
 
 
 def tanh(a):
-    """out = tanh(a).   ∂out/∂a = 1 − tanh(a)² = 1 − out²  (of the OUTPUT, not 1 − a²).
+    """out = tanh(a).   ∂out/∂a = 1 − tanh²(a), the square of tanh of the op's input a, which
+    is 1 − out² with the output you already have (not 1 − a²).
     """
     raise NotImplementedError("not implemented yet: `tinynet hint 1 tanh` gives a hint")
 

@@ -110,7 +110,8 @@ def check_log(impl):
 
 
 def check_tanh(impl):
-    alternatives = [("you used 1 − a² of the INPUT; the derivative is 1 − tanh(a)²", lambda a, g: [g * (1 - a ** 2)]),
+    alternatives = [("you used 1 − a², with the input a itself; the derivative is 1 − tanh(a)², which is 1 minus "
+                     "the output squared", lambda a, g: [g * (1 - a ** 2)]),
                     ("the square is missing: the derivative is 1 − tanh(a)², not 1 − tanh(a)",
                      lambda a, g: [g * (1 - np.tanh(a))])]
     grade_op(impl.Tensor, "tanh", impl.tanh, lambda a: a.tanh(), np.tanh, _unary_cases(8), "a", alternatives)
@@ -143,7 +144,7 @@ def check_sum(impl):
                                                                        a.shape) / n])]
         grade_op(impl.Tensor, f"sum(axis={axis})", lambda a, axis=axis: impl.sum(a, axis),
                   lambda a, axis=axis: a.sum(axis=axis), lambda a, axis=axis: a.sum(axis=axis),
-                  [([x], upstream)], "a", alternatives)
+                  [([x], upstream)], "a", alternatives, kind="reduction")
 
 
 def check_mean(impl):
@@ -156,55 +157,116 @@ def check_mean(impl):
                                  lambda a, g, s=spread: [s(g, a) / a.size]))
         grade_op(impl.Tensor, f"mean(axis={axis})", lambda a, axis=axis: impl.mean(a, axis),
                   lambda a, axis=axis: a.mean(axis=axis), lambda a, axis=axis: a.mean(axis=axis),
-                  [([x], upstream)], "a", alternatives)
+                  [([x], upstream)], "a", alternatives, kind="reduction")
 
 
-def _node(impl, value, parents, rule_of):
-    """A Tensor of your class with the grader's own backward rule (no ops of yours involved)."""
+def _node(impl, value, parents, rule_of, log=None, name=None):
+    """A Tensor of your class with the grader's own backward rule (no ops of yours involved);
+    with ``log``, each call of the rule appends (name, a copy of out.grad, out.grad itself)."""
     out = impl.Tensor(np.array(value, dtype=np.float64), parents)
-    out.backward_rule = lambda: rule_of(out)
+
+    def rule():
+        if log is not None:
+            log.append((name, np.array(out.grad, dtype=np.float64), out.grad))
+        rule_of(out)
+    out.backward_rule = rule
     return out
 
 
-def _diamond(impl, x0):
+def _diamond(impl, x0, log=None):
     """x -> a = 2x -> b = 3a; root = a + b: x is reached along two paths (dL/dx = 8)."""
     x = impl.Tensor(np.array(x0, dtype=np.float64))
 
     def double(out):
         x.grad = x.grad + 2 * out.grad
-    a = _node(impl, 2 * x.data, (x,), double)
+    a = _node(impl, 2 * x.data, (x,), double, log, "a")
 
     def triple(out):
         a.grad = a.grad + 3 * out.grad
-    b = _node(impl, 3 * a.data, (a,), triple)
+    b = _node(impl, 3 * a.data, (a,), triple, log, "b")
 
     def both(out):
         a.grad = a.grad + out.grad
         b.grad = b.grad + out.grad
-    root = _node(impl, a.data + b.data, (a, b), both)
+    root = _node(impl, a.data + b.data, (a, b), both, log, "root")
     return x, root
+
+
+def _check_seed_and_order(log, root, given, seed):
+    """Diagnose backward from the calls of the diamond's rules: what the root's grad held
+    when its rule ran (the seed), and in which order the rules ran."""
+    names = [name for name, _, _ in log]
+    if not names:
+        raise AssertionError("backward called no backward_rule: walk the listed tensors and call each one's rule")
+    if len(names) != len(set(names)):
+        raise AssertionError("a tensor used along two paths had its rule called twice: list every tensor ONCE "
+                             "(remember the tensors already visited)")
+    if "root" in names:
+        seen_at_root = log[names.index("root")][1]
+        if seen_at_root.shape != np.shape(seed) or not np.any(seen_at_root):
+            raise AssertionError("the root's grad was still zero when its rule ran: seed root.grad before calling "
+                                 "the rules")
+        if given is not None and np.allclose(seen_at_root, 1.0) and not np.allclose(seed, 1.0):
+            raise AssertionError("backward(root, grad) ignored its grad argument: the root was seeded with ones, "
+                                 "but a given upstream gradient is the seed")
+        if not np.allclose(seen_at_root, seed, rtol=1e-12):
+            raise AssertionError("the root was seeded with something else than " + (
+                "the upstream gradient it was given" if given is not None else "ones of its shape (dL/dL = 1)"))
+    if set(names) == {"root", "a", "b"} and names == ["a", "b", "root"]:
+        raise AssertionError("the rules ran in forward order, from the inputs up, so each one passed on a grad "
+                             "that was still zero: walk the topological list from its END (the root first)")
+    if set(names) != {"root", "a", "b"}:
+        raise AssertionError("backward skipped some rules: call the rule of every tensor reachable from the root")
+    if names.index("b") > names.index("a"):
+        raise AssertionError("a tensor used along two paths did not receive the sum of both shares: its rule ran "
+                             "before every consumer had added to its grad; call the rules in reverse "
+                             "topological order")
+    if given is not None and (root.grad is given or np.shares_memory(np.asarray(root.grad), given)):
+        raise AssertionError("backward seeded the root with the very array it was given, not a float64 copy: a "
+                             "rule that adds into root.grad in place would change the caller's array")
+
+
+_END_TO_END_OPS = ("mul", "tanh", "add", "sum")     # what sum(tanh(w*w) + w) is made of
+
+
+def _failing_ops(impl):
+    """Which of the ops the end-to-end graph uses fail their own exercise (None: one is a stub)."""
+    failing = []
+    for name in _END_TO_END_OPS:
+        try:
+            EXERCISES[name](impl)
+        except NotImplementedError:
+            return None
+        except Exception:  # noqa: BLE001 - any failure of that op counts; its own exercise reports it
+            failing.append(name)
+    return failing
+
+
+def _ops_first(failing, what):
+    ops = ", ".join(_END_TO_END_OPS[:-1]) + f" and {_END_TO_END_OPS[-1]}"
+    return (f"backward passes the grader's own graphs, but {what} on sum(tanh(w*w) + w) built with your ops {ops}; "
+            f"{' and '.join(failing)} {'fails' if len(failing) == 1 else 'fail'} {'its' if len(failing) == 1 else 'their'} "
+            "own exercise: fix that first, then grade backward again")
 
 
 def check_backward(impl):
     x0 = np.array([0.5, -1.5, 2.0])
     upstream = np.array([1.0, -2.0, 0.25])
-    x, root = _diamond(impl, x0)
-    call_exercise(impl.backward, root, upstream.copy())
+    log = []
+    x, root = _diamond(impl, x0, log)
+    given = upstream.copy()
+    call_exercise(impl.backward, root, given)
+    _check_seed_and_order(log, root, given, upstream)
     got = np.asarray(x.grad, dtype=np.float64)
     expected = expect(8 * upstream)
     if not np.allclose(got, expected, rtol=1e-12):
-        if np.all(got == 0):
-            raise AssertionError("backward left every gradient at zero: seed the root's grad (with the "
-                                 "upstream gradient when one is given) before calling the rules")
-        if np.allclose(got, 2 * expected):
-            raise AssertionError("a tensor used along two paths got twice its gradient: its rule ran twice; "
-                                 "list every tensor ONCE")
-        raise AssertionError("a tensor used along two paths did not receive the sum of both shares: a rule "
-                             "ran before every consumer had added to its grad; call the rules in reverse "
-                             "topological order")
+        raise AssertionError("a tensor used along two paths did not receive the sum of both shares: call every "
+                             "rule once, in reverse topological order")
     # a scalar root without an upstream gradient is seeded with 1
-    x, root = _diamond(impl, np.float64(1.25))
+    log = []
+    x, root = _diamond(impl, np.float64(1.25), log)
     call_exercise(impl.backward, root)
+    _check_seed_and_order(log, root, None, np.ones(()))
     assert np.allclose(x.grad, 8.0), ("backward(root) without a gradient: seed the root with ones of its "
                                       "shape (dL/dL = 1)")
     # a long chain: every rule in order, none skipped
@@ -217,9 +279,17 @@ def check_backward(impl):
     # the backward of your own engine, end to end, against central differences
     try:
         w = impl.Tensor(np.array([[0.3, -0.2], [0.1, 0.4]]))
-        loss = ((w * w).tanh() + w).sum()
+        with np.errstate(all="ignore"):
+            loss = ((w * w).tanh() + w).sum()
     except NotImplementedError:
         return            # your ops are not written yet; the graphs above grade backward alone
+    except Exception as error:
+        failing = _failing_ops(impl)
+        if failing is None:
+            return
+        if failing:
+            raise AssertionError(_ops_first(failing, f"building the graph raised {type(error).__name__}")) from None
+        raise
     call_exercise(impl.backward, loss)
     numeric = np.zeros((2, 2))
     for i in np.ndindex(2, 2):
@@ -227,8 +297,13 @@ def check_backward(impl):
         plus[i] += 1e-6
         minus[i] -= 1e-6
         numeric[i] = (np.sum(np.tanh(plus * plus) + plus) - np.sum(np.tanh(minus * minus) + minus)) / 2e-6
-    assert np.allclose(w.grad, numeric, rtol=1e-6, atol=1e-8), (
-        "your engine's gradient of sum(tanh(w*w) + w) disagrees with central differences")
+    if not np.allclose(w.grad, numeric, rtol=1e-6, atol=1e-8):
+        failing = _failing_ops(impl)
+        if failing:
+            raise AssertionError(_ops_first(failing, "the gradient disagrees with central differences"))
+        raise AssertionError("your engine's gradient of sum(tanh(w*w) + w) disagrees with central differences, "
+                             "though backward and the ops it uses pass on their own: does some rule assume its "
+                             "tensor is used only once?")
 
 
 def check_numerical_gradient(impl):

@@ -2,7 +2,12 @@
 
 An op's bug builds its output with the inputs' own Tensor class (``type(a)``), so it
 plugs into whichever engine the grader hands it."""
+import types
+from pathlib import Path
+
 import numpy as np
+
+from tinynet.lessons import load_module
 
 
 def _sum_to(g, shape):
@@ -88,6 +93,10 @@ def exp_times_input(a):
     return _op(np.exp, lambda x, o, g: (g * x,), a)
 
 
+def exp_forgets_upstream(a):
+    return _op(np.exp, lambda x, o, g: (o.copy(),), a)          # e^a without the factor out.grad
+
+
 def log_times_input(a):
     return _op(np.log, lambda x, o, g: (g * x,), a)
 
@@ -116,6 +125,14 @@ def _spread(g, shape, axis):
 def sum_divides(a, axis=None):
     n = a.data.size if axis is None else a.data.shape[axis]
     return _op(lambda x: x.sum(axis=axis), lambda x, o, g: (_spread(g, x.shape, axis) / n,), a)
+
+
+def sum_ignores_axis(a, axis=None):
+    return _op(lambda x: x.sum(), lambda x, o, g: (np.broadcast_to(g, x.shape).copy(),), a)   # always sums all
+
+
+def sum_no_expand(a, axis=None):
+    return _op(lambda x: x.sum(axis=axis), lambda x, o, g: (np.broadcast_to(g, x.shape).copy(),), a)   # axis not put back
 
 
 def mean_forgets_count(a, axis=None):
@@ -167,6 +184,53 @@ def backward_visits_twice(root, grad=None):
     for node in reversed(order):
         if node.backward_rule is not None:
             node.backward_rule()
+
+
+def _topological(root):
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) not in seen:
+            seen.add(id(node))
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+    visit(root)
+    return order
+
+
+def backward_forward_order(root, grad=None):
+    root.grad = np.ones_like(root.data) if grad is None else np.array(grad, dtype=np.float64)
+    for node in _topological(root):               # no reversed(): the inputs' rules run first
+        if node.backward_rule is not None:
+            node.backward_rule()
+
+
+def backward_ignores_grad(root, grad=None):
+    root.grad = np.ones_like(root.data)           # the given upstream gradient is dropped
+    for node in reversed(_topological(root)):
+        if node.backward_rule is not None:
+            node.backward_rule()
+
+
+def backward_seeds_with_grad_itself(root, grad=None):
+    root.grad = np.ones_like(root.data) if grad is None else np.asarray(grad, dtype=np.float64)   # no copy
+    for node in reversed(_topological(root)):
+        if node.backward_rule is not None:
+            node.backward_rule()
+
+
+def _engine_with(label, **ops):
+    """A fresh copy of the reference engine with some ops replaced: its Tensor's methods
+    (w * w, t.tanh(), ...) then call the replaced ops, as in a learner's file."""
+    engine = load_module(Path(__file__).with_name("lesson_01.py"), f"01_{label}")
+    for name, op in ops.items():
+        setattr(engine, name, op)
+    return types.SimpleNamespace(__name__=label, **{k: v for k, v in vars(engine).items() if not k.startswith("__")})
+
+
+def _add_returns_nothing(a, b):
+    a.data + b.data                               # the output is computed, never returned
 
 
 # --- numerical_gradient, relative_difference
@@ -233,13 +297,17 @@ BUGS = {
     "neg": [neg_keeps_sign],
     "div": [div_missing_square, div_wrong_sign],
     "pow": [pow_missing_k, pow_exponent_not_reduced],
-    "exp": [exp_times_input],
+    "exp": [exp_times_input, exp_forgets_upstream],
     "log": [log_times_input],
     "tanh": [tanh_of_input, tanh_missing_square],
     "relu": [relu_passes_everything, relu_open_at_zero],
-    "sum": [sum_divides],
+    "sum": [sum_divides, sum_ignores_axis, sum_no_expand],
     "mean": [mean_forgets_count, mean_divides_by_size],
-    "backward": [backward_no_seed, backward_breadth_first, backward_visits_twice],
+    "backward": [backward_no_seed, backward_breadth_first, backward_visits_twice, backward_forward_order,
+                 backward_ignores_grad, backward_seeds_with_grad_itself,
+                 # backward itself is right; an op it uses is wrong (the message says to fix that op first)
+                 _engine_with("backward_through_tanh_of_input", tanh=tanh_of_input),
+                 _engine_with("backward_through_add_returning_nothing", add=_add_returns_nothing)],
     "numerical_gradient": [numerical_gradient_forward, numerical_gradient_no_restore, numerical_gradient_divides_by_h],
     "relative_difference": [relative_difference_no_denominator, relative_difference_max_abs,
                             relative_difference_nan_on_zero],
