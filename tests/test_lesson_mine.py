@@ -209,3 +209,24 @@ def test_lesson_mine_sets_the_switch_and_says_when_a_lesson_uses_nothing_of_your
     assert "substitutes none of your pieces" in capsys.readouterr().out
     monkeypatch.setenv("TINYNET_MINE", "1")
     assert L.run_lesson(4) == 0 and "TINYNET_MINE" not in calls[-1]
+
+
+def test_whose_code_lines_say_what_is_missing(monkeypatch):
+    """The --mine header: a piece of several exercises says how many pass and which is next;
+    a one-exercise piece only its status; a file that does not import says so, once."""
+    from tinynet import mine
+    from tinynet.lessons import FAILED, NOT_IMPLEMENTED, PASSED, Result
+
+    broken = "exercises.py does not import: SyntaxError line 4: invalid syntax"
+    graded = {1: {"a": Result("a", PASSED), "b": Result("b", FAILED, "b returns the wrong shape"),
+                  "c": Result("c", NOT_IMPLEMENTED)},
+              2: {"d": Result("d", FAILED, broken), "e": Result("e", FAILED, broken)},
+              8: {"he_normal": Result("he_normal", NOT_IMPLEMENTED)}}
+    monkeypatch.setattr(mine, "_results", graded.__getitem__)
+    assert mine.finished(1, ("a",)) == (True, "")
+    assert mine.finished(1, ("a", "b", "c")) == (False, "lesson 1 not done (1 of 3 pass; b: fails `tinynet check 1`)")
+    assert mine.finished(2, ("d", "e")) == (False, f"lesson 2 not done ({broken})")
+    assert mine.finished(8, ("he_normal",)) == (False, "lesson 8 not done (not implemented yet)")
+    reference = type("M", (), {"__file__": "/x/lessons/solutions/lesson_08.py", "f": len, "g": abs})
+    assert mine.ran({"f": len, "g": max}, reference) == (
+        "code that ran: f tinynet's, g yours (tinynet's = the reference, lessons/solutions/lesson_08.py)")
