@@ -43,8 +43,11 @@ class Dense:
     ``Dense(kernel, bias)`` takes the initial arrays, kernel (fan_in, fan_out) and bias
     (fan_out,), and keeps them as the Tensors ``self.kernel`` and ``self.bias`` (the
     parameters, leaves of every graph). Calling the layer on a Tensor x (N, fan_in) returns
-    the Tensor Z: your matmul, then + (broadcasting b over the rows, so add's unbroadcast
-    gives db = Σ_rows dZ). ``parameters()`` returns [kernel, bias].
+    the Tensor Z: your matmul, called as a function (lesson 1's Tensor has no @ operator),
+    then + (broadcasting b over the rows, so add's unbroadcast gives db = Σ_rows dZ).
+    Make the two Tensors once, in __init__: every call builds its graph from the same
+    leaves, so their grads (and an optimizer holding them) see every call's gradient.
+    ``parameters()`` returns [kernel, bias].
     """
 
     def __init__(self, kernel, bias):

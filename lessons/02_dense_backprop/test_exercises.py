@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import tinynet as tn
-from tinynet.lesson_tests import call_exercise, expect, grade_op, graded_module
+from tinynet.lesson_tests import call_exercise, expect, grade_op, graded_module, loss_rule_received
 from tinynet.mine import reference
 from tinynet.nn import functional as F
 
@@ -36,6 +36,20 @@ def _same(name, got, expected, shape_of):
     return np.allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
+def _order_and_sign(returned, wanted):
+    """A returned gradient that is another one of the three (the order), or minus its own."""
+    for name, value in returned.items():
+        value = np.asarray(value, dtype=np.float64)
+        for other, want in wanted.items():
+            if other != name and value.shape == want.shape and np.allclose(value, want, rtol=1e-12, atol=1e-12):
+                raise AssertionError(f"dense_backward returns (dX, dW, db) in that order, but what it returns in the "
+                                     f"place of {name} is {other}")
+    for name, value in returned.items():
+        value, want = np.asarray(value, dtype=np.float64), wanted[name]
+        if value.shape == want.shape and np.any(want) and np.allclose(value, -want, rtol=1e-12, atol=1e-12):
+            raise AssertionError(f"{name} has the wrong sign: backprop multiplies by dZ as it is, with no minus sign")
+
+
 def check_dense_backward(impl):
     rng = np.random.default_rng(2)
     for n, fan_in, fan_out in SIZES:
@@ -46,6 +60,8 @@ def check_dense_backward(impl):
         got = call_exercise(impl.dense_backward, x, W, b, dz)
         assert isinstance(got, (tuple, list)) and len(got) == 3, "dense_backward returns three arrays (dX, dW, db)"
         dx, dw, db = got
+        _order_and_sign({"dX": dx, "dW": dw, "db": db},
+                        {"dX": np.asarray(tx.grad), "dW": np.asarray(tW.grad), "db": np.asarray(tb.grad)})
         if not _same("dX", dx, np.asarray(tx.grad), "X"):
             raise AssertionError("dX is wrong: every input feeds every unit through its weight, so dX needs W")
         if not _same("dW", dw, np.asarray(tW.grad), "W"):
@@ -64,7 +80,8 @@ def check_matmul(impl):
              for n, k, m in [(1, 1, 1), (4, 3, 2), (2, 5, 5), (6, 1, 3)]]
     alternatives = [("the upstream gradient is missing: dL/da is dL/dout · bᵀ, not a sum of b's rows",
                      lambda a, b, g: [np.ones_like(g) @ b.T, a.T @ np.ones_like(g)])]
-    grade_op(engine.Tensor, "matmul", impl.matmul, lambda a, b: a @ b, lambda a, b: a @ b, cases, "ab", alternatives)
+    grade_op(engine.Tensor, "matmul", impl.matmul, lambda a, b: a @ b, lambda a, b: a @ b, cases, "ab", alternatives,
+             kind="matmul")
 
 
 def check_Dense(impl):
@@ -82,7 +99,17 @@ def check_Dense(impl):
         assert [id(p) for p in params] == [id(layer.kernel), id(layer.bias)], (
             "Dense.parameters() must list the kernel, then the bias (the Tensors themselves)")
         tx = engine.Tensor(x.copy())
-        z = call_exercise(layer, tx)
+        kernel, bias = layer.kernel, layer.bias
+        try:
+            z = call_exercise(layer, tx)
+        except AssertionError as error:
+            if "for @" in str(error):
+                raise AssertionError(f"{error}; the Tensor of lesson 1 has no @ operator: call your matmul "
+                                     "function") from None
+            raise
+        assert layer.kernel is kernel and layer.bias is bias, (
+            "Dense.__call__ replaced self.kernel or self.bias with a new Tensor: the parameters listed before the "
+            "call (what an optimizer holds) would never receive a gradient; make the two Tensors once, in __init__")
         assert hasattr(z, "data"), f"calling Dense returned a {type(z).__name__}; return a Tensor"
         value = expect(x @ W + b)
         assert np.shape(z.data) == value.shape, f"Dense on x of shape {x.shape} returned shape {np.shape(z.data)}"
@@ -93,12 +120,25 @@ def check_Dense(impl):
         engine.backward(z, dz.copy())
         tt = [tn.Tensor(a.copy(), requires_grad=True) for a in (x, W, b)]
         F.linear(*tt).backward(dz)
+        reached = {of: bool(np.any(np.asarray(g))) for of, g in (("X", tx.grad), ("kernel", layer.kernel.grad),
+                                                                   ("bias", layer.bias.grad))}
+        missing = [of for of, got in reached.items() if not got]
+        if len(missing) == 3:
+            raise AssertionError("no gradient reached X, the kernel or the bias: Dense's output is not connected to "
+                                 "them in your engine's graph; compute it with your engine's operations on the "
+                                 "Tensors (your matmul, then +), not with numpy on their .data")
+        if {"X", "kernel"} <= set(missing):
+            raise AssertionError("no gradient reached X or the kernel: the product must be your matmul on the "
+                                 "Tensors x and self.kernel, not numpy on their .data")
+        if "X" in missing:
+            raise AssertionError("no gradient reached Dense's input X: the graph must start from the Tensor x it "
+                                 "was called with, not a new Tensor of x's values")
+        if missing:
+            raise AssertionError(f"no gradient reached Dense's {missing[0]}: the graph must use the layer's own "
+                                 "Tensors (self.kernel, self.bias), not new Tensors of their values")
         for label, got, want, of in (("dX", tx.grad, tt[0].grad, "X"), ("dW", layer.kernel.grad, tt[1].grad, "W"),
                                      ("db", layer.bias.grad, tt[2].grad, "b")):
             if not _same(f"Dense's {label}", got, np.asarray(want), of):
-                if not np.any(got) and np.any(want):
-                    raise AssertionError(f"no gradient reached Dense's {of}: the graph must use the layer's own "
-                                         "Tensor (self.kernel, self.bias), not a new Tensor of its values")
                 raise AssertionError(f"Dense's {label} is wrong: the graph from x, kernel and bias to Z does not "
                                      "carry the gradient back as X · W + b does")
 
@@ -125,19 +165,21 @@ def check_softmax_cross_entropy(impl):
             if np.isclose(value, expected * n, rtol=1e-12):
                 raise AssertionError(f"softmax_cross_entropy is the SUM over the batch ({n} times the mean)")
             raise AssertionError("softmax_cross_entropy's value (the forward pass) is wrong")
-        out.grad = np.array(1.0)
-        with np.errstate(all="ignore"):
-            call_exercise(out.backward_rule)
-        grad = np.asarray(mine.grad, dtype=np.float64)
         want = expect(np.asarray(t.grad, dtype=np.float64))
-        assert grad.shape == want.shape, f"dL/dZ has shape {grad.shape}, the logits {want.shape}"
-        if np.allclose(grad, want, rtol=1e-12, atol=1e-12):
+        grad = loss_rule_received("softmax_cross_entropy", out, mine, want)
+        if grad is None:
             continue
         if np.allclose(grad, want * n, rtol=1e-9):
             raise AssertionError(f"dL/dZ is {n} times too large: the loss is a MEAN over the batch, divide by N")
         onehot = np.eye(k)[labels]
         if np.allclose(grad, (logits - onehot) / n, rtol=1e-9):
             raise AssertionError("dL/dZ uses the logits where the probabilities belong: apply the softmax")
+        if np.allclose(grad, -want, rtol=1e-9, atol=1e-15):
+            raise AssertionError("dL/dZ has the wrong sign: it points uphill; the gradient is the probabilities "
+                                 "minus the one-hot targets, not the other way round")
+        if np.allclose(grad, want + onehot / n, rtol=1e-9, atol=1e-15):
+            raise AssertionError("dL/dZ lacks the −1 at each row's label: the log-likelihood of the true class "
+                                 "contributes −onehot(y)/N besides the probabilities")
         raise AssertionError("dL/dZ of the mean softmax cross-entropy is wrong")
 
 

@@ -22,6 +22,14 @@ def dense_backward_db_per_example(x, W, b, dz):
     return dz @ W.T, x.T @ dz, dz                       # db not summed over the batch
 
 
+def dense_backward_wrong_order(x, W, b, dz):
+    return x.T @ dz, dz @ W.T, dz.sum(axis=0)          # (dW, dX, db)
+
+
+def dense_backward_dx_sign(x, W, b, dz):
+    return -(dz @ W.T), x.T @ dz, dz.sum(axis=0)
+
+
 def matmul_assigns(a, b):
     out = Tensor(a.data @ b.data, (a, b))
 
@@ -38,6 +46,16 @@ def matmul_forgets_upstream(a, b):
     def rule():
         a.grad += np.ones_like(out.grad) @ b.data.T
         b.grad += a.data.T @ np.ones_like(out.grad)
+    out.backward_rule = rule
+    return out
+
+
+def matmul_transposed_b_grad(a, b):
+    out = Tensor(a.data @ b.data, (a, b))
+
+    def rule():
+        a.grad += out.grad @ b.data.T
+        np.add(b.grad, out.grad.T @ a.data, out=b.grad)   # (M, K): the transpose of b's gradient
     out.backward_rule = rule
     return out
 
@@ -77,6 +95,22 @@ class DenseDetachedKernel(DenseBiasFirst):
 
     def parameters(self):
         return [self.kernel, self.bias]
+
+
+class DenseNumpyInside(DenseNoBias):
+    def __call__(self, x):
+        return Tensor(x.data @ self.kernel.data + self.bias.data)   # right values, no graph behind them
+
+
+class DenseNewKernelEachCall(DenseNoBias):
+    def __call__(self, x):
+        self.kernel, self.bias = Tensor(self.kernel.data), Tensor(self.bias.data)   # fresh leaves every call
+        return _matmul(x, self.kernel) + self.bias
+
+
+class DenseAtOperator(DenseNoBias):
+    def __call__(self, x):
+        return x @ self.kernel + self.bias              # lesson 1's Tensor has no @
 
 
 def _ce(logits, labels, value, grad_of):
@@ -125,10 +159,47 @@ def softmax_ce_sum(logits, labels):
     return _ce(logits, labels, value, lambda: (p - np.eye(z.shape[1])[labels]) / n)
 
 
+def _ce_rule(logits, labels, rule_of):
+    """The right forward value; the rule is rule_of(out, probabilities, onehot, n)."""
+    z, n = logits.data, len(labels)
+    p, onehot = _softmax(z), np.eye(z.shape[1])[labels]
+    out = Tensor(-np.log(p[np.arange(n), labels]).mean(), (logits,))
+    out.backward_rule = lambda: rule_of(out, p, onehot, n)
+    return out
+
+
+def softmax_ce_y_minus_p(logits, labels):
+    def rule(out, p, onehot, n):
+        logits.grad += out.grad * (onehot - p) / n
+    return _ce_rule(logits, labels, rule)
+
+
+def softmax_ce_no_minus_one(logits, labels):
+    def rule(out, p, onehot, n):
+        logits.grad += out.grad * p / n                 # the one-hot term forgotten
+    return _ce_rule(logits, labels, rule)
+
+
+def softmax_ce_forgets_upstream(logits, labels):
+    def rule(out, p, onehot, n):
+        logits.grad += (p - onehot) / n                 # dL/dout not multiplied in
+    return _ce_rule(logits, labels, rule)
+
+
+def softmax_ce_assigns(logits, labels):
+    def rule(out, p, onehot, n):
+        logits.grad = out.grad * (p - onehot) / n       # replaces instead of adding
+    return _ce_rule(logits, labels, rule)
+
+
 BUGS = {
     "dense_backward": [dense_backward_transposed_dw, dense_backward_mean_bias,
-                       dense_backward_forgets_weights_in_dx, dense_backward_db_per_example],
-    "matmul": [matmul_assigns, matmul_forgets_upstream],
-    "Dense": [DenseNoBias, DenseBiasFirst, DenseDetachedKernel],
-    "softmax_cross_entropy": [softmax_ce_no_batch_mean, softmax_ce_unstable, softmax_ce_logits_minus_y, softmax_ce_sum],
+                       dense_backward_forgets_weights_in_dx, dense_backward_db_per_example,
+                       dense_backward_wrong_order, dense_backward_dx_sign],
+    "matmul": [matmul_assigns, matmul_forgets_upstream, matmul_transposed_b_grad],
+    "Dense": [DenseNoBias, DenseBiasFirst, DenseDetachedKernel, DenseNumpyInside, DenseNewKernelEachCall,
+              DenseAtOperator],
+    "softmax_cross_entropy": [softmax_ce_no_batch_mean, softmax_ce_unstable, softmax_ce_logits_minus_y, softmax_ce_sum,
+                              softmax_ce_y_minus_p, softmax_ce_no_minus_one, softmax_ce_forgets_upstream,
+                              softmax_ce_assigns],
 }
