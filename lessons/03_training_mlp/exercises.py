@@ -33,6 +33,7 @@ def sgd_step(params, grads, lr):
 
     ``params`` and ``grads`` are lists of numpy arrays of matching shapes (your Dense
     layers' kernel.data and bias.data, and their grads). Update the arrays in ``params``
-    themselves (the layers hold references to them) and return params.
+    themselves (the layers hold references to them). Returning params is a convenience
+    for the caller; the training loop uses the arrays you updated, not the return value.
     """
     raise NotImplementedError("not implemented yet: `tinynet hint 3 sgd_step` gives a hint")

@@ -56,6 +56,36 @@ def bce_grad_times_sigmoid_derivative(logits, targets):
     return _bce(logits, targets, lambda z, y: np.mean(_stable(z, y)), grad)
 
 
+def bce_no_abs(logits, targets):
+    return _bce(logits, targets, lambda z, y: np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-z))),
+                lambda z, y: (_sigmoid(z) - y) / z.size)          # |z| dropped: wrong for z < 0
+
+
+def bce_overflows(logits, targets):
+    return _bce(logits, targets, lambda z, y: np.mean(np.log1p(np.exp(z)) - z * y),   # exact, but e^1000 = inf
+                lambda z, y: (_sigmoid(z) - y) / z.size)
+
+
+def bce_forgets_upstream(logits, targets):
+    z, y = logits.data, np.asarray(targets, dtype=np.float64)
+    out = Tensor(np.mean(_stable(z, y)), (logits,))
+
+    def rule():
+        logits.grad += (_sigmoid(z) - y) / z.size          # dL/dout not multiplied in
+    out.backward_rule = rule
+    return out
+
+
+def bce_assigns(logits, targets):
+    z, y = logits.data, np.asarray(targets, dtype=np.float64)
+    out = Tensor(np.mean(_stable(z, y)), (logits,))
+
+    def rule():
+        logits.grad = out.grad * (_sigmoid(z) - y) / z.size   # replaces instead of adding
+    out.backward_rule = rule
+    return out
+
+
 def sgd_step_copies(params, grads, lr):
     return [p - lr * g for p, g in zip(params, grads)]       # new arrays: the model never sees them
 
@@ -68,6 +98,7 @@ def sgd_step_ascent(params, grads, lr):
 
 BUGS = {
     "bce_with_logits": [bce_naive, bce_sum_not_mean, bce_wrong_sign, bce_grad_no_mean, bce_grad_y_minus_p,
-                        bce_grad_times_sigmoid_derivative],
+                        bce_grad_times_sigmoid_derivative, bce_no_abs, bce_overflows, bce_forgets_upstream,
+                        bce_assigns],
     "sgd_step": [sgd_step_copies, sgd_step_ascent],
 }
