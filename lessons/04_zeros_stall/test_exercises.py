@@ -74,8 +74,8 @@ def check_nonzero_gradients_at_step0(impl):
         problems.append("you predict no gradient for the output bias: it receives dL/dz of the logit itself, "
                         "summed over the batch; is that sum zero here?")
     if missing & {"W3"}:
-        problems.append("you predict no gradient for the output kernel: dW3 = A2ᵀ dz, and A2 = relu(b2) is "
-                        "not zero for a positive bias")
+        problems.append("you predict no gradient for the output kernel: dW3 = A2ᵀ dz is a product of two factors; "
+                        "at step 0, is either of them zero for every example?")
     if missing - {"b3", "W3"}:
         problems.append(f"you predict no gradient for {', '.join(sorted(missing - {'b3', 'W3'}))}")
     if extra - {"b1", "b2", "W1", "W2"}:

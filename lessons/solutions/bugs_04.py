@@ -28,11 +28,16 @@ def predict_bias_chain():
     return {"W3", "b3", "b2", "b1"}          # biases do not carry gradient past a zero kernel
 
 
+def predict_nothing():
+    return set()
+
+
 def predict_everything():
     return {"W1", "b1", "W2", "b2", "W3", "b3"}
 
 
 BUGS = {
     "first_nonzero_step": [first_nonzero_with_tolerance, first_nonzero_counts_from_one, first_nonzero_last_instead],
-    "nonzero_gradients_at_step0": [predict_only_output_kernel, predict_bias_chain, predict_everything],
+    "nonzero_gradients_at_step0": [predict_only_output_kernel, predict_bias_chain, predict_everything,
+                                   predict_nothing],
 }
