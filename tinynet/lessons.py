@@ -40,6 +40,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +81,15 @@ def time_limit(seconds=None):
     def stop(signum, frame):
         raise ExerciseTimeout(f"took longer than {seconds:g} s: is there a loop that never ends?")
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)     # an enclosing limit's time left, or 0
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:      # give an enclosing limit back what is left of it (at least a moment)
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))
 
 
 @dataclass(frozen=True)
