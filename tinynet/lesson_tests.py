@@ -228,7 +228,35 @@ _SHAPE_ADVICE = {
 }
 
 
-def _run_rule(tensor, name, op, arrays, upstream, kind="elementwise"):
+class _ShapeProbe:
+    """Stands in for a parent's grad to record the shape of each share a rule adds to it."""
+
+    def __init__(self):
+        self.shapes = []
+
+    def _record(self, other):
+        self.shapes.append(np.shape(other))
+        return self
+    __iadd__ = __add__ = __radd__ = __isub__ = __sub__ = __rsub__ = _record
+
+
+def _shares_shapes(tensor, op, arrays, upstream):
+    """The shapes of the shares your rule adds to each parent's grad ([] where unknown)."""
+    try:
+        leaves = [tensor(np.array(a, dtype=np.float64)) for a in arrays]
+        with np.errstate(all="ignore"):
+            out = op(*leaves)
+            probes = [_ShapeProbe() for _ in leaves]
+            for leaf, probe in zip(leaves, probes):
+                leaf.grad = probe
+            out.grad = np.array(upstream, dtype=np.float64)
+            out.backward_rule()
+        return [leaf.grad.shapes if isinstance(leaf.grad, _ShapeProbe) else [] for leaf in leaves]
+    except Exception:  # noqa: BLE001 - the rule needs a real array; the caller falls back to the general message
+        return [[] for _ in arrays]
+
+
+def _run_rule(tensor, name, op, arrays, upstream, kind="elementwise", which=None):
     """Your op on Tensors of ``arrays`` whose grads start at a known non-zero value; its
     rule called once with out.grad = upstream. Returns (out, what each parent received)."""
     rng = np.random.default_rng(99)
@@ -249,6 +277,13 @@ def _run_rule(tensor, name, op, arrays, upstream, kind="elementwise"):
     except NotImplementedError:
         raise
     except ValueError as error:
+        which = which or [f"input {i + 1}" for i in range(len(arrays))]
+        for i, shares in enumerate(_shares_shapes(tensor, op, arrays, upstream)):
+            wrong = [shape for shape in shares if shape != np.shape(arrays[i])]
+            if wrong:
+                label = f"{name}: dL/d{which[i]} for inputs of shapes {[np.shape(a) for a in arrays]}"
+                raise AssertionError(_gradient_shape_message(label, kind, which[i], wrong[0], np.shape(arrays[i]))
+                                     + f"{where_raised(error, out.backward_rule)}") from None
         if len({np.shape(a) for a in arrays} | {np.shape(upstream)}) > 1:
             raise AssertionError(
                 f"{name}'s backward rule failed on inputs of shapes {[np.shape(a) for a in arrays]} with an output "
@@ -292,7 +327,7 @@ def grade_op(tensor, name, op, tinynet_op, forward, cases, which, alternatives=(
     "reduction" or "matmul") says what a wrong shape means for this op."""
     for arrays, upstream in cases:
         shapes = [np.shape(a) for a in arrays]
-        out, leaves, before = _run_rule(tensor, name, op, arrays, upstream, kind)
+        out, leaves, before = _run_rule(tensor, name, op, arrays, upstream, kind, which)
         with np.errstate(all="ignore"):
             value = expect(forward(*arrays))
         got_value = np.asarray(out.data, dtype=np.float64)

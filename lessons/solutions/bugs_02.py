@@ -55,7 +55,7 @@ def matmul_transposed_b_grad(a, b):
 
     def rule():
         a.grad += out.grad @ b.data.T
-        np.add(b.grad, out.grad.T @ a.data, out=b.grad)   # (M, K): the transpose of b's gradient
+        b.grad.__iadd__(out.grad.T @ a.data)            # (M, K): the transpose of b's gradient
     out.backward_rule = rule
     return out
 
