@@ -83,3 +83,20 @@ def test_pytest_shows_each_failure_once_and_import_errors_as_tinynet_check(tmp_p
     out = _pytest_lesson_1(tmp_path, reference + "\ndef broken(:\n")
     assert "15 failed" in out and "your code raised" not in out, out
     assert "exercises.py does not import: SyntaxError line" in out, out
+
+
+def test_lessons_says_once_that_a_broken_lesson_1_is_replaced(tmp_path, monkeypatch, capsys):
+    """Lessons 2 and 3 load lesson 1's file too: its warning is printed once, after the table."""
+    from tinynet.cli import main
+
+    tree = tmp_path / "lessons"
+    for folder in ("01_autograd", "02_dense_backprop", "03_training_mlp"):
+        shutil.copytree(LESSONS / folder, tree / folder, ignore=shutil.ignore_patterns("out", "__pycache__"))
+    shutil.copytree(LESSONS / "solutions", tree / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
+    (tree / "01_autograd" / "exercises.py").write_text("def broken(:\n", encoding="utf-8")
+    monkeypatch.setenv("TINYNET_LESSONS", str(tree))
+    assert main(["lessons"]) == 0
+    out, err = capsys.readouterr()
+    assert "exercises.py does not import: SyntaxError line 1" in out
+    assert err.count("using tinynet's reference for it") == 1, err
+    assert "Traceback" not in out + err
