@@ -203,7 +203,10 @@ def _check_seed_and_order(log, root, given, seed):
                              "(remember the tensors already visited)")
     if "root" in names:
         seen_at_root = log[names.index("root")][1]
-        if seen_at_root.shape != np.shape(seed) or not np.any(seen_at_root):
+        if seen_at_root.shape != np.shape(seed):
+            raise AssertionError(f"the root's grad had shape {seen_at_root.shape} when its rule ran, but the root "
+                                 f"has shape {np.shape(seed)}: the seed has the root's own shape")
+        if not np.any(seen_at_root):
             raise AssertionError("the root's grad was still zero when its rule ran: seed root.grad before calling "
                                  "the rules")
         if given is not None and np.allclose(seen_at_root, 1.0) and not np.allclose(seed, 1.0):

@@ -220,6 +220,13 @@ def backward_seeds_with_grad_itself(root, grad=None):
             node.backward_rule()
 
 
+def backward_seed_of_shape_one(root, grad=None):
+    root.grad = np.ones(1) if grad is None else np.array(grad, dtype=np.float64)   # (1,), not the root's ()
+    for node in reversed(_topological(root)):
+        if node.backward_rule is not None:
+            node.backward_rule()
+
+
 def _engine_with(label, **ops):
     """A fresh copy of the reference engine with some ops replaced: its Tensor's methods
     (w * w, t.tanh(), ...) then call the replaced ops, as in a learner's file."""
@@ -304,7 +311,7 @@ BUGS = {
     "sum": [sum_divides, sum_ignores_axis, sum_no_expand],
     "mean": [mean_forgets_count, mean_divides_by_size],
     "backward": [backward_no_seed, backward_breadth_first, backward_visits_twice, backward_forward_order,
-                 backward_ignores_grad, backward_seeds_with_grad_itself,
+                 backward_ignores_grad, backward_seeds_with_grad_itself, backward_seed_of_shape_one,
                  # backward itself is right; an op it uses is wrong (the message says to fix that op first)
                  _engine_with("backward_through_tanh_of_input", tanh=tanh_of_input),
                  _engine_with("backward_through_add_returning_nothing", add=_add_returns_nothing)],
