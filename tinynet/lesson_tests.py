@@ -107,7 +107,8 @@ def callable_name(fn):
 
 def where_raised(error, fn):
     """' (exercises.py line N: <code>)': the deepest line of ``fn``'s file in the traceback."""
-    code = getattr(fn, "__code__", None) or getattr(getattr(fn, "__call__", None), "__code__", None)
+    code = (getattr(fn, "__code__", None) or getattr(getattr(fn, "__call__", None), "__code__", None)
+            or getattr(getattr(fn, "__init__", None), "__code__", None))      # a function, a layer, a class
     if code is None:
         return ""
     home = str(Path(code.co_filename).resolve())
