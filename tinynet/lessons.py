@@ -213,7 +213,8 @@ def where_in(error, path):
     return ""
 
 
-def _first_line(text):
+def _message(text):
+    """An error's whole message, stripped (a grader's diagnosis may run over several lines)."""
     text = str(text).strip()
     return text if text else "(no message)"
 
@@ -226,13 +227,13 @@ def classify(error, source=None):
     line of ``source`` (the learner's file) where it happened.
     """
     if isinstance(error, NotImplementedError):
-        return NOT_IMPLEMENTED, _first_line(error)
+        return NOT_IMPLEMENTED, _message(error)
     if isinstance(error, ExerciseTimeout):
         return FAILED, str(error)
     if isinstance(error, AssertionError):
-        return FAILED, _first_line(error)
+        return FAILED, _message(error)
     where = where_in(error, source) if source else ""
-    return FAILED, f"your code raised {type(error).__name__}: {_first_line(error)}{where}"
+    return FAILED, f"your code raised {type(error).__name__}: {_message(error)}{where}"
 
 
 def run_check(check, impl, source=None):
@@ -256,7 +257,7 @@ def import_problem(error):
         if Path(frame.filename).name == "exercises.py":
             where = f" line {frame.lineno}"
             break
-    return f"exercises.py does not import: {type(error).__name__}{where}: {_first_line(error)}"
+    return f"exercises.py does not import: {type(error).__name__}{where}: {_message(error)}"
 
 
 def grade(lesson, exercises_path=None):
