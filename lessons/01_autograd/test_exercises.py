@@ -4,7 +4,11 @@ exercises.py (TINYNET_GRADE=reference grades the reference solution).
 Each op is graded on its own, against tinynet's autograd to 1e-12: the grader makes input
 Tensors with your Tensor class, calls your op, sets out.grad to an upstream gradient and
 calls out.backward_rule() once, so an op is graded without your backward(). backward()
-is graded on small graphs whose rules the grader writes, so it is graded without your ops.
+is graded on small graphs whose rules the grader writes, so it is graded without your ops:
+those rules record the order they run in and the gradient each one receives, which tells
+an unseeded root from an ignored upstream gradient from rules called in the wrong order.
+Last, when your ops exist, backward runs end to end on sum(tanh(w*w) + w) built with
+them; if that fails because one of those ops fails its own exercise, the message says so.
 """
 import numpy as np
 import pytest
