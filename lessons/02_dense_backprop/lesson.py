@@ -5,7 +5,7 @@
 # softmax cross-entropy. We derive every gradient with matrix calculus (README), write the
 # backward pass in numpy, and check it against tinynet's autograd in float64: they agree
 # to rounding. Then both train side by side and follow the same loss curve.
-# Run: `python lesson.py` (a few seconds).
+# Run: `python lesson.py` (about 1.5 s on an idle 2-core machine).
 
 # %%
 import os

@@ -33,3 +33,4 @@ def test_readme_training_figures():
     hand, auto = lesson.train_both()
     assert len(hand) == 300
     assert round(hand[0], 2) == 1.14 and round(hand[-1], 2) == 0.23 and round(auto[-1], 2) == 0.23
+    assert np.max(np.abs(hand - auto)) < 1e-14                    # "of the order of 1e-15"
