@@ -18,7 +18,7 @@ import numpy as np
 
 import tinynet as tn
 from tinynet import mine
-from tinynet import data, init, nn, optim
+from tinynet import data, init, kernels, nn, optim
 from tinynet.nn import functional as F
 from tinynet.train import evaluate, fit
 
@@ -38,8 +38,10 @@ def learner_pieces():
 PIECES = learner_pieces()
 
 
-def load_fashion_mnist(standardized=True):
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
+def load_fashion_mnist(standardized=True, raw=None):
+    """Fashion-MNIST flattened: pixels in [0, 1], or each pixel standardized with the training
+    set's mean and std. ``raw``: the arrays data.load_fashion_mnist() returned, if loaded already."""
+    (x_train, y_train), (x_test, y_test) = raw or data.load_fashion_mnist()
     x_train, x_test = data.prepare_images(x_train), data.prepare_images(x_test)
     if standardized:
         x_train, x_test = data.standardize(x_train, x_test)
@@ -220,7 +222,7 @@ def myth_normal_arguments(pixels, fan_in=784, fan_out=256, seed=0):
     intended = rng.uniform(-limit, limit, size=(fan_in, fan_out))
 
     def dead(w):
-        return float(np.mean(np.all(pixels @ w <= 0, axis=0)))
+        return float(np.mean(np.all(kernels.matmul(pixels.astype(np.float64), w) <= 0, axis=0)))  # tinynet GEMM
 
     return {"limit": limit, "keyword_error": keyword_error, "mean": float(drawn.mean()), "std": float(drawn.std()),
             "dead_snippet": dead(drawn), "dead_intended": dead(intended)}
@@ -295,7 +297,8 @@ def verdict(text):
 
 def main():
     print("This lesson takes about 20 s (it trains 11 small networks for 300 steps each).", flush=True)
-    train_set, test_set = load_fashion_mnist()
+    raw = data.load_fashion_mnist()
+    train_set, test_set = load_fashion_mnist(raw=raw)
 
     print("\nMyth 1 (snippet A) - 'random weights help the network escape local minima'")
     print("  training 6 networks...", file=sys.stderr, flush=True)
@@ -347,7 +350,7 @@ def main():
     verdict("a sign error (and a missing learning rate): the gradient points uphill, so this step increases the loss.")
 
     print("\nMyth 6 (snippet F) - np.random.normal(low, high) read as bounds")
-    pixels = data.prepare_images(data.load_fashion_mnist()[0][0][:256])
+    pixels = data.prepare_images(raw[0][0][:256])
     normal = myth_normal_arguments(pixels)
     print(f"  with keywords: TypeError: {normal['keyword_error']}")
     print(f"  positionally, normal(-limit, limit) with limit {normal['limit']:.4f} draws mean {normal['mean']:.4f}, "

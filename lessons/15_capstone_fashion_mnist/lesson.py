@@ -6,7 +6,7 @@
 # the same budget (300 steps of SGD with momentum) from three seeds; test accuracy decides
 # the verdict. (2) The doctor examines the broken model at init and prescribes a fix.
 # (3) Your initializer from exercises.py joins the race.
-# This lesson takes a few minutes (3 to 4 on a 2-core machine): it trains 22 networks
+# This lesson takes a few minutes (about 3 on a 2-core machine, more when it is busy): it trains 22 networks
 # of 30 layers, plus 3 with yours. It says so when it starts and shows its progress.
 
 # %%
@@ -250,7 +250,7 @@ def print_table(results):
 
 def main():
     jobs = sum(1 if name in DETERMINISTIC else len(SEEDS) for name in SCHEMES)
-    print(f"This lesson takes a few minutes (3 to 4 on a 2-core machine): {jobs} networks of "
+    print(f"This lesson takes a few minutes (about 3 on a 2-core machine, more when it is busy): {jobs} networks of "
           f"{DEPTH} ReLU layers train for {STEPS} steps each, plus {len(SEEDS)} with your initializer.",
           flush=True)
     train_set, test_set = load_standardized()
