@@ -208,3 +208,20 @@ def test_depth_scaled_rule_multiplies_the_last_kernel_by_one_over_sqrt_2L():
         nn.Residual(_branch(), branch_init="depth_scaled")
     with pytest.raises(ValueError, match="zero_last_layer"):
         nn.Residual(_branch(), branch_init="zero_everything")
+
+
+def test_batchnorm_running_statistics_survive_a_checkpoint(tmp_path):
+    """A model restored from a checkpoint evaluates exactly as the one saved: BatchNorm's
+    running mean and variance (buffers, not parameters) travel with the parameters."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((32, 5)) * 3.0 + 1.0
+    a = nn.Sequential(nn.Dense(5, 4, dtype=np.float64), nn.BatchNorm(4, dtype=np.float64))
+    for _ in range(3):
+        a(x)                                   # training mode: running statistics move
+    assert list(a.parameters()) and "1.running_mean" in a.state_dict()
+    tn.save(a, tmp_path / "bn.npz")
+    b = nn.Sequential(nn.Dense(5, 4, dtype=np.float64), nn.BatchNorm(4, dtype=np.float64))
+    tn.load(b, tmp_path / "bn.npz")
+    np.testing.assert_array_equal(b.layers[1].running_var, a.layers[1].running_var)
+    a.eval(), b.eval()
+    np.testing.assert_array_equal(np.asarray(b(x)), np.asarray(a(x)))

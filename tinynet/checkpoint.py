@@ -23,7 +23,7 @@ class CheckpointError(ValueError):
 
 
 def save(model, path):
-    """Write ``model``'s parameters to ``path`` (``.npz``), atomically."""
+    """Write ``model``'s parameters and buffers to ``path`` (``.npz``), atomically."""
     path = os.fspath(path)
     state = model.state_dict()
     with atomic.open_for_write(path, "wb") as f:
@@ -72,9 +72,10 @@ def read(path):
 
 
 def load(model, path):
-    """Load parameters saved by :func:`save` into ``model`` (same architecture)."""
+    """Load parameters (and buffers, e.g. BatchNorm's running statistics) saved by
+    :func:`save` into ``model`` (same architecture)."""
     state = read(path)
-    own = list(model.named_parameters())
+    own = list(model.named_parameters()) + list(model.named_buffers())
     saved = list(state.items())
     for i, (name, p) in enumerate(own):
         if i >= len(saved):

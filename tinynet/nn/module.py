@@ -24,9 +24,15 @@ class Parameter(Tensor):
 
 
 class Module:
-    """Base class of layers and models: override ``forward``."""
+    """Base class of layers and models: override ``forward``.
+
+    ``buffers`` names a layer's non-learned state (arrays such as BatchNorm's running
+    statistics): no gradient, not in ``parameters()``, but saved and loaded with the
+    parameters so a checkpoint restores the whole model.
+    """
 
     training = True
+    buffers = ()
 
     def forward(self, *args):  # pragma: no cover - interface
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
@@ -67,6 +73,13 @@ class Module:
         for _, p in self.named_parameters():
             yield p
 
+    def named_buffers(self, prefix=""):
+        """(name, array) of every buffer, this module's first, then each sub-module's."""
+        for name in self.buffers:
+            yield (f"{prefix}.{name}" if prefix else name), getattr(self, name)
+        for name, child in self._children():
+            yield from child.named_buffers(f"{prefix}.{name}" if prefix else name)
+
     def zero_grad(self):
         for p in self.parameters():
             p.grad = None
@@ -82,12 +95,15 @@ class Module:
 
     # --------------------------------------------------------------- state
     def state_dict(self):
-        """Name → a copy of each parameter's array, in ``parameters()`` order."""
-        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+        """Name → a copy of each parameter's array, in ``parameters()`` order, then each buffer's."""
+        state = OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+        state.update((name, np.array(b, copy=True)) for name, b in self.named_buffers())
+        return state
 
     def load_state_dict(self, state):
-        """Copy arrays into the parameters; names and shapes must match exactly."""
+        """Copy arrays into the parameters and buffers; names and shapes must match exactly."""
         own = OrderedDict(self.named_parameters())
+        own.update(self._buffer_slots())
         missing = [n for n in own if n not in state]
         unexpected = [n for n in state if n not in own]
         if missing or unexpected:
@@ -103,7 +119,16 @@ class Module:
                     f"but {value.shape} in the state: it was saved from another architecture"
                 )
         for name, p in own.items():
-            p.data = np.array(state[name], dtype=p.dtype)
+            if isinstance(p, _BufferSlot):
+                p.set(state[name])
+            else:
+                p.data = np.array(state[name], dtype=p.dtype)
+
+    def _buffer_slots(self, prefix=""):
+        for name in self.buffers:
+            yield (f"{prefix}.{name}" if prefix else name), _BufferSlot(self, name)
+        for name, child in self._children():
+            yield from child._buffer_slots(f"{prefix}.{name}" if prefix else name)
 
     def __repr__(self):
         children = list(self._children())
@@ -114,3 +139,15 @@ class Module:
 
     def extra_repr(self):
         return ""
+
+
+class _BufferSlot:
+    """Where ``load_state_dict`` puts one buffer: its owner and attribute name."""
+
+    def __init__(self, owner, name):
+        self.owner, self.name = owner, name
+        self.shape = np.shape(getattr(owner, name))
+
+    def set(self, value):
+        old = getattr(self.owner, self.name)
+        setattr(self.owner, self.name, np.array(value, dtype=old.dtype))

@@ -21,8 +21,8 @@ in the batch (the running variance is the *unbiased* estimate; the normalization
 uses the biased one). Keras's ``BatchNormalization(momentum=0.99, epsilon=1e-3)`` weights
 the *old* value by its momentum (Keras 0.99 = PyTorch 0.1) and keeps the biased variance.
 
-The running estimates are arrays, not Parameters: no gradient reaches them, and
-``state_dict()`` (which holds parameters only) does not carry them.
+The running estimates are arrays, not Parameters: no gradient reaches them. They are
+the layer's ``buffers``, so ``state_dict()`` and checkpoints carry them with the parameters.
 
 LayerNorm (Ba, Kiros & Hinton 2016)
 -----------------------------------
@@ -71,6 +71,8 @@ class BatchNorm(_Norm):
     >>> bn.momentum, bn.eps
     (0.1, 1e-05)
     """
+
+    buffers = ("running_mean", "running_var")
 
     def __init__(self, num_features, momentum=0.1, eps=1e-5, dtype=None, name=None):
         super().__init__(num_features, eps, dtype, name)
