@@ -456,7 +456,11 @@ def run_lesson(n, mine=False):
         print(f"tinynet: error: lesson {n} has no lesson.py ({script} is missing)", file=sys.stderr)
         return USAGE_ERROR
     out = os.environ.get("TINYNET_OUT", str(lesson.path / "out"))
-    env = dict(os.environ)
+    # OpenBLAS on one thread for the lesson (unless the user set a count): its spinning
+    # threads cost a whole core on a busy machine; imported here so that `tinynet check`
+    # and `tinynet lessons` do not load the lab.
+    from .lab.threads import command_environment
+    env = command_environment()
     if mine:
         env["TINYNET_MINE"] = "1"
         env.setdefault("TINYNET_LESSONS", str(lesson.path.parent))
