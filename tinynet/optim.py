@@ -17,7 +17,6 @@ same bits as numpy would; ``tests/test_optim.py`` checks that against numpy vers
 """
 from __future__ import annotations
 
-import contextlib
 import math
 
 import numpy as np
@@ -56,15 +55,15 @@ def _adam_update(w, g, m, v, lr, b1, b2, c1, c2, bc1, bc2, eps, wd):
         w[i] = w[i] - lr * (mi / bc1) / (math.sqrt(vi / bc2) + eps)
 
 
-@contextlib.contextmanager
-def _flat_inplace(w):
-    """A 1-D view of the parameter array ``w`` to update; a copy written back if ``w`` is
-    not C-contiguous (e.g. a transposed array assigned to ``p.data``)."""
+def _update_in_place(kernel, w, *args):
+    """``kernel(w_flat, *args)`` on a 1-D view of the parameter array ``w``, so the update
+    lands in ``w`` itself; through a contiguous copy, written back, if ``w`` is not
+    C-contiguous (e.g. a transposed array assigned to ``p.data``)."""
     if w.flags.c_contiguous:
-        yield w.reshape(-1)
+        kernel(w.reshape(-1), *args)
         return
     flat = np.ascontiguousarray(w).reshape(-1)
-    yield flat
+    kernel(flat, *args)
     w[...] = flat.reshape(w.shape)
 
 
@@ -92,13 +91,36 @@ class Optimizer:
             p.grad = None
 
     def step(self):
-        self.steps += 1
-        for p, state in zip(self.params, self.state):
-            if p.grad is not None:
-                self._update(p, p.grad, state)
+        """Update every parameter that has a gradient, in place.
 
-    def _update(self, p, grad, state):  # pragma: no cover - interface
+        The hyperparameters are rounded to each parameter dtype once per step (not once
+        per parameter), then shared by every parameter of that dtype; rounding again each
+        step keeps a changed ``opt.lr`` effective at the next step.
+        """
+        self.steps += 1
+        rounded = {}   # dtype -> this step's hyperparameters as scalars of that dtype
+        for p, state in zip(self.params, self.state):
+            grad = p.grad
+            if grad is None:
+                continue
+            w = p.data
+            hyper = rounded.get(w.dtype)
+            if hyper is None:
+                hyper = rounded[w.dtype] = self._hyperparameters(w.dtype.type)
+            self._update(w, grad, state, hyper)
+
+    def _hyperparameters(self, scalar):  # pragma: no cover - interface
+        """The hyperparameters ``_update`` needs, each as ``scalar(value)`` (e.g. np.float32)."""
         raise NotImplementedError
+
+    def _update(self, w, grad, state, hyper):  # pragma: no cover - interface
+        """Update the parameter array ``w`` in place from ``grad`` and its ``state`` dict."""
+        raise NotImplementedError
+
+
+#: The velocity passed to the SGD kernel when there is no momentum (an empty array: the
+#: kernel's signal to skip the velocity), one per dtype.
+_NO_VELOCITY = {np.dtype(np.float32): np.empty(0, np.float32), np.dtype(np.float64): np.empty(0, np.float64)}
 
 
 class SGD(Optimizer):
@@ -113,19 +135,22 @@ class SGD(Optimizer):
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
         self.weight_decay, self.dampening = float(weight_decay), float(dampening)
 
-    def _update(self, p, grad, state):
-        w = p.data
-        t = w.dtype.type
+    def _hyperparameters(self, t):
+        return t(self.lr), t(self.momentum), t(1 - self.dampening), t(self.weight_decay)
+
+    def _update(self, w, grad, state, hyper):
+        lr, mu, damped, wd = hyper
         v = state.get("velocity")
         first = v is None
         if self.momentum:
             if first:
                 v = state["velocity"] = np.empty(w.shape, w.dtype)
+            v = v.reshape(-1)
         else:
-            v = np.empty(0, w.dtype)
-        with _flat_inplace(w) as wf:
-            _sgd_update(wf, _flat(grad, w.dtype), v.reshape(-1), t(self.lr), t(self.momentum),
-                        t(1 - self.dampening), t(self.weight_decay), self.nesterov, first)
+            v = _NO_VELOCITY.get(w.dtype)
+            if v is None:
+                v = np.empty(0, w.dtype)
+        _update_in_place(_sgd_update, w, _flat(grad, w.dtype), v, lr, mu, damped, wd, self.nesterov, first)
 
 
 class Adam(Optimizer):
@@ -140,17 +165,19 @@ class Adam(Optimizer):
             raise ValueError(f"Adam needs eps > 0 and weight_decay >= 0, got {eps} and {weight_decay}")
         self.betas, self.eps, self.weight_decay = (float(b1), float(b2)), float(eps), float(weight_decay)
 
-    def _update(self, p, grad, state):
-        w = p.data
+    def _hyperparameters(self, d):
         b1, b2 = self.betas
+        return d(self.lr), d(b1), d(b2), d(1 - b1), d(1 - b2), d(self.eps), d(self.weight_decay)
+
+    def _update(self, w, grad, state, hyper):
+        lr, b1, b2, c1, c2, eps, wd = hyper
         if "m" not in state:
             state["m"], state["v"], state["t"] = np.zeros(w.shape, w.dtype), np.zeros(w.shape, w.dtype), 0
         state["t"] += 1
         t, d = state["t"], w.dtype.type
-        with _flat_inplace(w) as wf:
-            _adam_update(wf, _flat(grad, w.dtype), state["m"].reshape(-1), state["v"].reshape(-1),
-                         d(self.lr), d(b1), d(b2), d(1 - b1), d(1 - b2), d(1 - b1**t), d(1 - b2**t),
-                         d(self.eps), d(self.weight_decay))
+        beta1, beta2 = self.betas   # the bias corrections 1 − βᵗ, from the Python floats
+        _update_in_place(_adam_update, w, _flat(grad, w.dtype), state["m"].reshape(-1), state["v"].reshape(-1),
+                         lr, b1, b2, c1, c2, d(1 - beta1**t), d(1 - beta2**t), eps, wd)
 
 
 def get(name, params, lr, momentum=0.9):
