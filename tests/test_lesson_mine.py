@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 from tinynet import lessons as L
+from tinynet.mine import WIRING
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS_DIR = ROOT / "lessons"
 ENGINE_LESSONS = (1, 2, 3)
-WIRING = re.compile(r"mine\.(modules|piece)\(")
 # Lessons 1-8 run whole, plain and --mine: each is short enough (about a minute or less).
 FULL_RUN = (1, 2, 3, 4, 5, 6, 7, 8)
 # The other lessons that substitute pieces have long runs (lesson 9's trainings, the

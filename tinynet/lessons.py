@@ -466,8 +466,9 @@ def run_lesson(n, mine=False):
         env.setdefault("TINYNET_LESSONS", str(lesson.path.parent))
     else:
         env.pop("TINYNET_MINE", None)
+    from .mine import WIRING
     which = " on your pieces" if mine else ""
-    if mine and not re.search(r"mine\.(modules|piece)\(", script.read_text(encoding="utf-8")):
+    if mine and not WIRING.search(script.read_text(encoding="utf-8")):
         which = ""
         print(f"Lesson {n} substitutes none of your pieces under --mine: this is its plain run.")
     print(f"Lesson {lesson.number}: {lesson.title}\nRunning {script}{which} (figures go to {out})\n", flush=True)

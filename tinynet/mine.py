@@ -12,18 +12,28 @@ and the SGD step). Later exercise files and `--mine` runs use that engine:
   (``TINYNET_MINE=1``) it returns stand-ins that train on the learner's engine where its
   pieces pass their graders, and on tinynet's elsewhere, after one line per piece saying
   whose code runs.
-- ``piece(n, name, default)``: a later lesson's own piece (lesson 5's symmetry measure,
-  lesson 7's initializers): the learner's function under --mine when it passes, else
-  ``default``.
+- ``pieces(n, *names)``: in lesson.py, ``PIECES = mine.pieces(10, "expected_initial_loss",
+  "prior_bias")``, then ``PIECES.prior_bias(...)``: lesson ``n``'s exercises ``names``,
+  each the learner's under --mine where it passes its grader, else tinynet's reference
+  solution (the only code a plain run uses).
+- ``piece(n, name, default)``: one piece with the lesson's own ``default`` (lesson 5's
+  symmetry measure, lesson 12's conv_fans): the learner's function under --mine when it
+  passes, else ``default``.
 - ``ran(functions, reference)``: the line a lesson prints where such a piece runs, saying
   whose code it was ("code that ran: glorot_uniform yours, lecun_normal tinynet's ...").
 """
 from __future__ import annotations
 
 import os
+import re
 import sys
+from types import SimpleNamespace
 
 _loaded = {}        # file path -> its module, loaded once per process (one Tensor class for all)
+
+#: what a lesson.py that substitutes the learner's pieces contains (`tinynet lesson N --mine`
+#: says when a lesson has none of it)
+WIRING = re.compile(r"mine\.(modules|pieces?)\(")
 
 
 def active():
@@ -186,10 +196,20 @@ def piece(n, name, default):
     return getattr(engine(n), name) if yours else default
 
 
+def pieces(n, *names):
+    """Lesson ``n``'s exercises ``names`` as attributes, ``mine.pieces(9, "orthogonal",
+    "lsuv").lsuv``: each tinynet's reference solution (lessons/solutions/lesson_NN.py), or
+    under ``--mine`` the learner's where it passes its grader (``piece`` says whose)."""
+    solutions = reference(n)
+    return SimpleNamespace(**{name: piece(n, name, getattr(solutions, name)) for name in names})
+
+
 def ran(functions, reference):
     """``"code that ran: NAME yours, NAME tinynet's (tinynet's = the reference, lessons/solutions/lesson_NN.py)"``
-    for ``{name: function}`` as ``piece`` returned them; ``reference`` is the defaults' module."""
+    for the functions ``pieces`` returned (or a ``{name: function}`` dict of ``piece``'s);
+    ``reference`` is the defaults' module."""
     from pathlib import Path
+    functions = functions if isinstance(functions, dict) else vars(functions)
     whose = {True: "tinynet's", False: "yours"}
     parts = [f"{name} {whose[function is getattr(reference, name, None)]}" for name, function in functions.items()]
     where = Path(reference.__file__)
