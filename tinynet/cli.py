@@ -65,6 +65,9 @@ def _compare_parser(sub):
     p.add_argument("--threshold", type=float, default=None, help="loss counted as converged (default 0.5 ln K)")
     p.add_argument("--dtype", default=None, help="float64 (default on synthetic sets) or float32 (images)")
     p.add_argument("--out", default="tinynet-results", help="output folder (default ./tinynet-results)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes that share the fits (default: the CPUs this process may use; "
+                        "1 runs them in this process); the results are the same for any value")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(handler=_compare)
 
@@ -79,7 +82,8 @@ def _compare(args):
             dataset=args.dataset, inits=args.inits if args.inits is not None else list(DEFAULT_SCHEMES),
             activation=args.activation, depth=args.depth, width=args.width, optimizer=args.optimizer,
             lr=args.lr, steps=args.steps, epochs=args.epochs, seeds=args.seeds, batch_size=args.batch_size,
-            threshold=args.threshold, dtype=args.dtype, out=args.out, model=args.model, norm=args.norm)
+            threshold=args.threshold, dtype=args.dtype, out=args.out, model=args.model, norm=args.norm,
+            jobs=args.jobs)
         check_memory(config)
         ResultFolder(config.out).check()
         if not args.quiet:

@@ -4,17 +4,22 @@
     result = compare(CompareConfig(inits="zeros,he_normal", seeds=2, out="results"))
     print(result.table())
     result.summaries["he_normal"]["verdict"]      # 'converges'
+
+The fits run on worker processes, one per CPU by default (``jobs=``; ``jobs=1`` runs them
+in this process); the results do not depend on how many (see :func:`compare`).
 """
 from __future__ import annotations
 
+import functools
 import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
-from . import datasets, memory, report
+from . import datasets, memory, report, workers
 from .config import CompareConfig
 from .errors import LabError
 from .folder import ResultFolder
@@ -54,8 +59,10 @@ class OutputError(LabError):
 
 
 def check_memory(config):
-    """Refuse, in one line, a run too big for this machine: its network or its loss curves
-    (see :mod:`tinynet.lab.memory`). Returns the estimated bytes."""
+    """Refuse, in one line, a run too big for this machine: its networks (one per worker
+    training at once) or its loss curves (see :mod:`tinynet.lab.memory`). Returns the
+    estimated bytes. The data set is not counted per worker: forked workers share the
+    parent's pages, which they only read."""
     images = not config.synthetic
     n_in, classes = (784, 10) if images else (2, 3)
     n_train = 60_000 if images else datasets.SYNTHETIC_TRAIN
@@ -63,6 +70,8 @@ def check_memory(config):
     itemsize = np.dtype(config.dtype).itemsize
     network = memory.mlp_bytes(n_in, config.width, config.depth, classes, rows, itemsize, config.optimizer)
     network += n_train * config.depth * config.width * itemsize   # hidden pre-activations kept for 'dead'
+    at_once = config.workers                                      # each worker trains its own network
+    network *= at_once
     steps = config.steps or config.epochs * math.ceil(n_train / rows)
     runs = len(config.schemes) * config.seeds
     curves = steps * 40 * runs                                     # every step's loss, a float in each run's curve
@@ -72,6 +81,9 @@ def check_memory(config):
     else:
         what = f"an MLP of {config.depth:,} hidden layers of {config.width:,} units on {config.dataset}"
         fix = "Choose a smaller --depth or --width."
+        if at_once > 1:
+            what = f"{at_once} fits at once (--jobs) of {what}"
+            fix = "Choose a smaller --depth or --width, or fewer --jobs."
     memory.check_fits(need, what, fix)
     return need
 
@@ -104,14 +116,25 @@ def summarize(runs):
     }
 
 
-def compare(config=None, progress=True, write=True, **settings):
+def compare(config=None, progress=True, write=True, jobs=None, **settings):
     """Run the comparison of ``config`` (or of ``CompareConfig(**settings)``); write the
     table, figures and results.json into ``config.out`` unless ``write=False``.
+
+    The fits run on ``jobs`` worker processes (default ``config.jobs``, whose default is
+    the CPUs this process may use, at most one per fit), each handed the next fit when it
+    is free; ``jobs=1`` runs them in this process. Workers are forked, so on platforms
+    without a safe ``fork`` (all but Linux) the fits run in this process whatever
+    ``jobs`` says (see :mod:`tinynet.lab.workers`). The results are put together in the
+    table's order and are the same, bit for bit, whatever ``jobs`` is (only the timings
+    differ). An error in a fit is raised here, of the same kind, naming the scheme and
+    seed; Ctrl-C stops the workers and leaves the folder as described below.
 
     The folder is claimed before training (a second run on it is refused with a
     :class:`LabError`) and receives the new files all together at the end (see
     :mod:`tinynet.lab.folder`): interrupted, it still holds the earlier run, whole."""
     config = config or CompareConfig(**settings)
+    if jobs is not None:
+        config = replace(config, jobs=jobs)
     check_memory(config)
     if not write:
         return _compute(config, progress)[0]
@@ -159,15 +182,76 @@ def _compute(config, progress):
     return comparison, samples, data.classes
 
 
+class Fit(NamedTuple):
+    """One run of the comparison: ``config.schemes[scheme]`` trained from ``seed``."""
+
+    scheme: int
+    seed: int
+    label: str
+
+    def __str__(self):
+        return f"{self.label} (seed {self.seed})"
+
+
+def _fits(config):
+    """Every run, in the table's order: scheme by scheme, seed by seed."""
+    return [Fit(i, seed, scheme.label) for i, scheme in enumerate(config.schemes) for seed in range(config.seeds)]
+
+
+def _fit(config, data, fit, on_step=None):
+    """``run_one`` for ``fit``: (result, histogram samples of the first seed, or None). An
+    error names the scheme and seed it happened in (and keeps its kind)."""
+    try:
+        return run_one(config, data, config.schemes[fit.scheme], fit.seed,
+                       keep_samples=HISTOGRAM_SAMPLES if fit.seed == 0 else 0, on_step=on_step)
+    except Exception as err:
+        named = _named(err, fit)
+        if named is err:
+            raise
+        raise named from err
+
+
+def _named(err, fit):
+    """``err`` again, its message prefixed with ``fit``: a new exception of the same type
+    (and attributes) when its one argument is the message, else ``err`` with a note."""
+    if len(err.args) == 1 and isinstance(err.args[0], str):
+        try:
+            named = type(err)(f"{fit}: {err.args[0]}")
+        except Exception:  # noqa: BLE001 - a constructor that wants more than a message
+            named = None
+        if named is not None:
+            named.__dict__.update(err.__dict__)
+            return named
+    err.add_note(f"while training {fit}")
+    return err
+
+
 def _run_all(config, data, bar):
+    """Every fit -- on ``config.workers`` worker processes, or here when that is 1 -- then
+    the results put together in the table's order, so they are the same whatever ran them.
+
+    Progress from the workers: each reports its step and loss at most every 0.1 s
+    (``workers.STEP_INTERVAL``), and only when the display shows them (a terminal): a few
+    small messages per fit cost nothing next to the fit."""
+    fits = _fits(config)
+    if config.workers > 1:
+        values = workers.run_tasks(
+            functools.partial(_fit, config, data), fits, config.workers,
+            on_start=lambda i: bar.begin(i + 1, str(fits[i])),
+            on_step=(lambda i, step, loss: bar.advance(i + 1, step, loss)) if bar.live else None,
+            on_done=lambda i, value: bar.end(i + 1, value[0]))
+    else:
+        values = []
+        for fit in fits:
+            bar.start(str(fit))
+            values.append(_fit(config, data, fit, on_step=bar.step))
+            bar.finish(values[-1][0])
     runs, samples, summaries = [], {}, {}
-    for scheme in config.schemes:
+    for index, scheme in enumerate(config.schemes):
         scheme_runs = []
-        for seed in range(config.seeds):
-            bar.start(f"{scheme.label} (seed {seed})")
-            result, kept = run_one(config, data, scheme, seed,
-                                   keep_samples=HISTOGRAM_SAMPLES if seed == 0 else 0, on_step=bar.step)
-            bar.finish(result)
+        for fit, (result, kept) in zip(fits, values):
+            if fit.scheme != index:
+                continue
             if kept is not None:
                 samples[scheme.label] = kept
             scheme_runs.append(result)

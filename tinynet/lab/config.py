@@ -15,6 +15,7 @@ import numpy as np
 
 from ..activations import ACTIVATIONS as _TABLE
 from ..dtypes import DtypeError, float_dtype
+from . import workers
 from .errors import LabError
 from .models import DEFAULT_SIZES, MODELS, NORMS
 from .schemes import DEFAULT_SCHEMES, parse_schemes
@@ -43,6 +44,9 @@ class CompareConfig:
     ``DEFAULT_SIZES`` (MLP 5 x 64; CNN 4 conv layers of 8 channels). ``threshold`` (the
     loss a run must reach to count as converged; default 0.5 * ln K) and ``dtype`` (default float64 on synthetic sets, so that
     symmetric units stay equal to the last bit, float32 on images, for speed) are optional.
+    ``jobs`` is how many worker processes share the fits (default: the CPUs this process
+    may use; see :attr:`workers`); it decides how fast, never what is computed, so it is
+    not among the settings that ``as_dict`` (and results.json) records.
     """
 
     dataset: str = "spirals"
@@ -62,6 +66,7 @@ class CompareConfig:
     out: str = "tinynet-results"
     model: str = "mlp"
     norm: str = "none"
+    jobs: int | None = None
 
     def __post_init__(self):
         self.model = _choice("model", self.model, MODELS)
@@ -79,6 +84,11 @@ class CompareConfig:
         for name in ("steps", "epochs", "batch_size"):
             if getattr(self, name) is not None:
                 _positive_int(name, getattr(self, name))
+        if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, (int, np.integer))
+                                      or self.jobs <= 0):
+            raise LabError(f"--jobs must be a positive whole number of worker processes, got {self.jobs!r}; "
+                           f"1 runs the fits in this process, the default is {workers.usable_cpus()} "
+                           "(the CPUs this process may use)")
         if not (isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and self.lr > 0):
             raise LabError(f"--lr must be a positive number, got {self.lr!r}; try 0.05 (SGD) or 0.001 (adam)")
         if self.threshold is not None and not self.threshold > 0:
@@ -115,9 +125,20 @@ class CompareConfig:
     def np_dtype(self):
         return np.dtype(self.dtype)
 
+    @property
+    def workers(self):
+        """Worker processes the fits will run on: ``jobs`` (default: the CPUs this process
+        may use), at most one per fit; 1 means in this process, as on platforms where
+        workers cannot be forked (see :mod:`tinynet.lab.workers`)."""
+        if not workers.fork_available():
+            return 1
+        jobs = workers.usable_cpus() if self.jobs is None else int(self.jobs)
+        return max(1, min(jobs, len(self.schemes) * self.seeds))
+
     def as_dict(self):
         d = asdict(self)
         d.pop("schemes", None)
+        d.pop("jobs", None)
         return d
 
 

@@ -9,6 +9,7 @@ steps and batches, and measures it again.
 from __future__ import annotations
 
 import math
+import shutil
 
 import numpy as np
 
@@ -104,23 +105,70 @@ def run_one(config, dataset, scheme, seed, keep_samples=0, on_step=None):
 
 class Progress:
     """``[ 5/33] he_normal  seed 1  step 120/300  loss 0.4321`` on one refreshed line of
-    stderr when it is a terminal; one line per finished run otherwise."""
+    stderr when it is a terminal; one line per finished run otherwise.
+
+    One run at a time: ``start(label)``, ``step(step, loss)``, ``finish(result)``. Runs
+    that overlap (worker processes) are numbered 1..total in the table's order:
+    ``begin(number, label)``, ``advance(number, step, loss)``, ``end(number, result)``;
+    the live line then shows every run in progress, cut to the terminal's width, and the
+    finished lines are printed in the table's order (a run that finishes early waits for
+    the runs before it)."""
 
     def __init__(self, total_runs, steps_per_run, enabled=True, stream=None):
         self.total, self.steps = total_runs, steps_per_run
         self.line = ProgressLine(enabled=enabled, stream=stream)
         self.run, self.label = 0, ""
+        self._running = {}     # number -> [label, step, loss]
+        self._finished = {}    # number -> its finished line, until the runs before it are printed
+        self._printed = 0
 
+    @property
+    def live(self):
+        """True when per-step updates are shown (a terminal)."""
+        return self.line.live
+
+    # -- one run at a time -------------------------------------------------------------
     def start(self, label):
         self.run += 1
         self.label = label
+        self.begin(self.run, label)
 
     def step(self, step, loss):
-        self.line.update(f"  [{self.run:>3}/{self.total}] {self.label:<32} step {step + 1:>5}/{self.steps}"
-                         f"  loss {loss:9.4g}")
+        self.advance(self.run, step, loss)
 
     def finish(self, result):
+        self.end(self.run, result)
+
+    # -- runs that overlap -------------------------------------------------------------
+    def begin(self, number, label):
+        self._running[number] = [label, None, None]
+
+    def advance(self, number, step, loss):
+        if not self.line.live or number not in self._running:
+            return
+        self._running[number][1:] = [step, loss]
+        self.line.update(self._live_text())
+
+    def end(self, number, result):
+        label = self._running.pop(number, ["?"])[0]
         loss = result["final_train_loss"]
         shown = f"{loss:9.4g}" if loss is not None and math.isfinite(loss) else " diverged"
-        self.line.done(f"  [{self.run:>3}/{self.total}] {self.label:<32} loss {shown}  "
-                       f"test acc {result['test_accuracy']:.3f}  {result['verdict']}")
+        self._finished[number] = (f"  [{number:>3}/{self.total}] {label:<32} loss {shown}  "
+                                  f"test acc {result['test_accuracy']:.3f}  {result['verdict']}")
+        while self._printed + 1 in self._finished:
+            self._printed += 1
+            self.line.done(self._finished.pop(self._printed))
+
+    def _live_text(self):
+        parts = []
+        for number, (label, step, loss) in sorted(self._running.items()):
+            if step is None:
+                continue
+            if len(self._running) == 1:
+                return (f"  [{number:>3}/{self.total}] {label:<32} step {step + 1:>5}/{self.steps}"
+                        f"  loss {loss:9.4g}")
+            parts.append(f"[{number:>3}/{self.total}] {label} {step + 1:>{len(str(self.steps))}}/{self.steps}"
+                         f" loss {loss:8.3g}")
+        text = "  " + "  |  ".join(parts)
+        width = shutil.get_terminal_size().columns - 1
+        return text if len(text) <= width else text[:max(width - 3, 0)] + "..."

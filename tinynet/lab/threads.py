@@ -17,6 +17,12 @@ initializer, a Jacobian's SVD), where a second thread gains little and its spinn
 a whole core on a busy machine. ``command_environment(env)`` gives a subprocess that
 tinynet starts (a lesson's lesson.py) the same setting, without touching the user's own
 environment: variables the user already set are kept.
+
+``tinynet compare`` runs its fits in worker processes, one per core
+(:mod:`tinynet.lab.workers`). Each worker calls :func:`one_thread_per_worker`: tinynet's
+kernels and OpenBLAS on one thread each, so that two workers on two cores never wait
+for each other's threads. With ``--jobs 1`` the fits run in the command's own process,
+under ``single_blas_thread()``, and large products still share the kernels' threads.
 """
 from __future__ import annotations
 
@@ -64,6 +70,16 @@ def single_blas_thread():
         yield
     finally:
         put(before)
+
+
+def one_thread_per_worker():
+    """For the rest of this process (a worker): tinynet's kernels and OpenBLAS on one thread."""
+    from .. import kernels
+
+    kernels.set_num_threads(1)
+    controls = _openblas_controls()
+    if controls is not None:
+        controls[1](1)
 
 
 #: Variables that size OpenBLAS's pool (and the OpenMP pools of other BLAS builds).

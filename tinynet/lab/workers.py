@@ -1,0 +1,273 @@
+"""Tasks shared among worker processes: whichever worker is free takes the next task.
+
+    results = run_tasks(work, tasks, jobs=2, on_start=..., on_step=..., on_done=...)
+
+``work(task, on_step)`` runs in a worker and returns a picklable value; ``results[i]`` is
+the value of ``tasks[i]``, in the order of ``tasks`` whatever the order in which they
+finished. The parent hands out one task at a time to whichever worker is free, so a
+worker slowed by a busy core simply takes fewer tasks, and the others take more.
+
+How a worker starts, and why it is forked
+-----------------------------------------
+Workers are made with ``fork``: a child starts with the parent's memory -- tinynet
+imported, numba's compiled kernels, the data set, every setting such as
+``kernels.use("blas")`` or the default dtype -- so it needs no re-import, no second
+loading of the numba cache, and no copy of the data. ``spawn`` would start a fresh
+interpreter and lose all of that. Where ``fork`` is not available or not safe (every
+platform but Linux; macOS's system libraries are not fork-safe), :func:`fork_available`
+is False and the lab runs its fits in its own process (``jobs=1``).
+
+Each worker runs tinynet's kernels and OpenBLAS on one thread
+(:func:`tinynet.lab.threads.one_thread_per_worker`), so that ``jobs`` workers use ``jobs``
+cores and never compete for them. The kernels' helper threads do not survive a fork
+(``tinynet/kernels/pool.py`` forgets them in the child); OpenBLAS re-creates its own pool
+after a fork.
+
+Errors, Ctrl-C, and no process left behind
+------------------------------------------
+- An exception in ``work`` travels back to the parent, which raises it there, with the
+  worker's traceback as its cause (:class:`WorkerTraceback`). An exception that cannot be
+  pickled becomes a :class:`WorkerError` that names its type and message.
+- A worker that dies (killed, out of memory) is reported as a :class:`WorkerDied` error.
+- Workers ignore Ctrl-C (a terminal sends SIGINT to every process of the command): the
+  parent receives it, and on leaving :func:`run_tasks` -- normally, by an error or by
+  Ctrl-C -- it stops the workers (SIGTERM, then SIGKILL after ``STOP_SECONDS``) and waits
+  for each of them, so none is left running or unreaped.
+- Should the parent itself die (``kill -9``), the kernel sends each worker SIGKILL
+  (Linux's ``PR_SET_PDEATHSIG``), so no orphan goes on computing.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import time
+import traceback
+from multiprocessing.connection import wait
+
+from .errors import LabError
+from .threads import one_thread_per_worker
+
+#: seconds a worker is given to end after SIGTERM before it is killed
+STOP_SECONDS = 2.0
+#: a worker reports its progress at most this often (seconds)
+STEP_INTERVAL = 0.1
+_PR_SET_PDEATHSIG = 1
+
+
+def fork_available():
+    """True where workers can be forked safely (Linux)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def usable_cpus():
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class WorkerError(RuntimeError):
+    """An exception raised in a worker that could not be sent back as itself."""
+
+
+class WorkerDied(LabError):
+    """A worker process ended without sending its result (killed, or out of memory)."""
+
+
+class WorkerTraceback(Exception):
+    """The traceback of an exception raised in a worker, shown as the cause of the one
+    raised in the parent."""
+
+    def __str__(self):
+        return "\n\n" + self.args[0]
+
+
+def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None):
+    """``[work(task, step) for task in tasks]`` computed by ``jobs`` forked workers.
+
+    ``on_start(i)`` is called when task i is handed out, ``on_step(i, step, loss)`` as its
+    worker reports progress (when ``on_step`` is given: at most every ``STEP_INTERVAL`` s),
+    and ``on_done(i, value)`` when its value arrives (in the order tasks finish)."""
+    tasks = list(tasks)
+    results = [None] * len(tasks)
+    workers = []
+    try:
+        for _ in range(min(jobs, len(tasks))):
+            workers.append(_Worker.start(work, workers, report_steps=on_step is not None))
+        pending = iter(range(len(tasks)))
+        busy = {}                                  # worker -> index of its task
+        for worker in workers:
+            _hand_out(worker, pending, tasks, busy, on_start)
+        while busy:
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in [w for w in busy if w.conn in ready or w.process.sentinel in ready]:
+                index = busy[worker]
+                message = worker.receive(tasks[index])
+                if message[0] == "step":
+                    if on_step is not None:
+                        on_step(index, message[1], message[2])
+                    continue
+                del busy[worker]
+                results[index] = message[1]
+                if on_done is not None:
+                    on_done(index, message[1])
+                _hand_out(worker, pending, tasks, busy, on_start)
+        for worker in workers:
+            worker.finish()
+    finally:
+        for worker in workers:
+            worker.stop()
+    return results
+
+
+def _hand_out(worker, pending, tasks, busy, on_start):
+    index = next(pending, None)
+    if index is None:
+        return
+    busy[worker] = index
+    if on_start is not None:
+        on_start(index)
+    worker.send(tasks[index])
+
+
+class _Worker:
+    """One forked process and the parent's end of its pipe."""
+
+    def __init__(self, process, conn):
+        self.process, self.conn = process, conn
+        self.finished = False
+
+    @classmethod
+    def start(cls, work, others, report_steps):
+        context = multiprocessing.get_context("fork")
+        parent_end, child_end = context.Pipe()
+        ends = [w.conn for w in others] + [parent_end]   # the child closes the parent's ends
+        process = context.Process(target=_serve, args=(work, child_end, ends, report_steps, os.getpid()),
+                                  name=f"tinynet-lab-worker-{len(others) + 1}", daemon=True)
+        # a Ctrl-C that arrives during the fork waits until the child ignores it
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            child_end.close()
+        return cls(process, parent_end)
+
+    def receive(self, task):
+        """The next message of this worker; its error raised here, in the parent."""
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(STOP_SECONDS)
+            code = self.process.exitcode
+            how = (f"was killed by signal {signal.Signals(-code).name}" if code is not None and code < 0
+                   else f"ended with exit code {code}")
+            raise WorkerDied(f"the worker process running {task} {how} (out of memory?); "
+                             "try again with fewer jobs (--jobs 1)") from None
+        if message[0] == "error":
+            raise _rebuilt(message[1], message[2]) from WorkerTraceback(message[3])
+        return message
+
+    def send(self, task):
+        try:
+            self.conn.send(task)
+        except OSError:                            # it died since its last message
+            self.receive(task)                     # raises WorkerDied (or its last error)
+            raise
+
+    def finish(self):
+        """Tell the worker there is nothing more to do: it exits at once."""
+        try:
+            self.conn.send(None)
+            self.finished = True
+        except OSError:
+            pass
+
+    def stop(self):
+        """Make sure the process has ended and is reaped: it is given ``STOP_SECONDS`` to
+        exit after :meth:`finish`, then terminated, then killed."""
+        process = self.process
+        if self.finished:
+            process.join(STOP_SECONDS)
+        if process.exitcode is None:
+            process.terminate()
+            process.join(STOP_SECONDS)
+        if process.exitcode is None:
+            process.kill()
+            process.join()
+        self.conn.close()
+        process.close()
+
+
+def _rebuilt(pickled, description):
+    if pickled is not None:
+        try:
+            return pickle.loads(pickled)
+        except Exception:  # noqa: BLE001 - fall back to the description
+            pass
+    return WorkerError(description)
+
+
+# --------------------------------------------------------------------------- in the worker
+def _serve(work, conn, parent_ends, report_steps, parent_pid):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)     # inherited handlers would raise here
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    _die_with_parent(parent_pid)
+    for end in parent_ends:
+        end.close()
+    one_thread_per_worker()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):                   # the parent is gone
+            return
+        if task is None:
+            return
+        reporter = _StepReporter(conn) if report_steps else None
+        try:
+            value = work(task, reporter)
+        except Exception as err:  # noqa: BLE001 - sent to the parent, raised there
+            conn.send(("error",) + _describe(err))
+            continue
+        conn.send(("done", value))
+
+
+def _die_with_parent(parent_pid):
+    """Ask Linux to SIGKILL this process when its parent dies."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent_pid:                    # the parent died before the call
+        os._exit(1)
+
+
+def _describe(err):
+    """(pickled exception or None, 'Type: message', traceback text)."""
+    text = "".join(traceback.format_exception(type(err), err, err.__traceback__))
+    description = f"{type(err).__name__}: {err}"
+    try:
+        pickled = pickle.dumps(err)
+        pickle.loads(pickled)                         # some exceptions pickle but cannot be rebuilt
+    except Exception:  # noqa: BLE001
+        pickled = None
+    return pickled, description, text
+
+
+class _StepReporter:
+    """``reporter(step, loss)``: sends the worker's progress, at most every ``STEP_INTERVAL`` s."""
+
+    def __init__(self, conn):
+        self.conn, self.last = conn, -float("inf")
+
+    def __call__(self, step, loss):
+        now = time.monotonic()
+        if now - self.last >= STEP_INTERVAL:
+            self.last = now
+            self.conn.send(("step", step, loss))
