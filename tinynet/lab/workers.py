@@ -46,8 +46,10 @@ import signal
 import sys
 import time
 import traceback
+import warnings
 from multiprocessing.connection import wait
 
+from .. import interrupts
 from .errors import LabError
 from .threads import one_thread_per_worker
 
@@ -104,6 +106,7 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None):
         for worker in workers:
             _hand_out(worker, pending, tasks, busy, on_start)
         while busy:
+            interrupts.raise_if_interrupted()
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
             for worker in [w for w in busy if w.conn in ready or w.process.sentinel in ready]:
                 index = busy[worker]
@@ -127,7 +130,8 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None):
 
 def _hand_out(worker, pending, tasks, busy, on_start):
     index = next(pending, None)
-    if index is None:
+    if index is None:                              # nothing left for it: let it go now
+        worker.finish()
         return
     busy[worker] = index
     if on_start is not None:
@@ -152,7 +156,13 @@ class _Worker:
         # a Ctrl-C that arrives during the fork waits until the child ignores it
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
-            process.start()
+            interrupts.raise_if_interrupted()      # a Ctrl-C still pending is the parent's, not the child's
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns about any fork of a process with threads; the threads here
+                # (OpenBLAS's pool, tinynet's kernel helpers) are re-made after the fork (module docstring)
+                warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks",
+                                        category=DeprecationWarning)
+                process.start()
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             child_end.close()
@@ -182,6 +192,8 @@ class _Worker:
 
     def finish(self):
         """Tell the worker there is nothing more to do: it exits at once."""
+        if self.finished:
+            return
         try:
             self.conn.send(None)
             self.finished = True
