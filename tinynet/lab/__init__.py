@@ -6,7 +6,8 @@ initialization scheme and measure, side by side, which schemes learn and why.
 - ``datasets.py`` the data (synthetic by default, Fashion-MNIST/MNIST);
 - ``run.py``      one run: build, measure at init, train, measure again;
 - ``verdict.py``  the one-word verdict from the measurements (the rule is written there);
-- ``compare.py``  the loop over schemes and seeds; ``report.py`` the table, JSON, figures.
+- ``compare.py``  the loop over schemes and seeds; ``report.py`` the table, JSON, figures;
+- ``workers.py``  the fits shared among worker processes (``--jobs``).
 """
 from .compare import Comparison, compare
 from .config import ACTIVATIONS, DATASETS, OPTIMIZERS, CompareConfig
