@@ -25,6 +25,8 @@ TRAIN = textwrap.dedent("""
     from tinynet import data, kernels, nn, optim
 
     assert kernels.backend() == "numba"
+    if sys.argv[2] == "shared":      # every product through the pool, however small
+        kernels.numba_backend.PARALLEL_MIN_MACS = 0
     (x, y), _ = data.load_fashion_mnist(download=False, quiet=True)
     x = data.prepare_images(x)
     tn.manual_seed(0)
@@ -47,11 +49,11 @@ TRAIN = textwrap.dedent("""
 """)
 
 
-def train_with_threads(threads, folder):
-    path = os.path.join(folder, f"run{threads}.npz")
+def train_with_threads(threads, folder, paths="default"):
+    path = os.path.join(folder, f"run{threads}{paths}.npz")
     env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                OMP_NUM_THREADS=str(threads))
-    proc = subprocess.run([sys.executable, "-c", TRAIN, path], env=env, capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", TRAIN, path, paths], env=env, capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     with np.load(path) as run:
@@ -61,14 +63,22 @@ def train_with_threads(threads, folder):
 @pytest.mark.slow
 @pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 def test_fashion_mnist_training_is_bit_identical_on_one_and_two_threads():
+    """One thread; two threads; two threads with every product shared among them (the
+    course's products are below matmul.PARALLEL_MIN_MACS, so by default they run serially
+    on two threads too, and only the third run takes the shared path)."""
     with tempfile.TemporaryDirectory() as folder:
         one = train_with_threads(1, folder)
         two = train_with_threads(2, folder)
+        shared = train_with_threads(2, folder, "shared")
     assert int(one.pop("threads")) == 1 and int(two.pop("threads")) == 2
+    assert int(shared.pop("threads")) == 2
     assert one["losses"].shape == (200,) and np.isfinite(one["losses"]).all()
     assert one["losses"][-20:].mean() < one["losses"][:20].mean()   # it did learn
-    np.testing.assert_array_equal(one.pop("losses"), two.pop("losses"))
+    for other in (two, shared):
+        np.testing.assert_array_equal(one["losses"], other["losses"])
+    one.pop("losses")
     assert len(one) == 6   # kernel and bias of three layers
     for name in one:
         assert one[name].dtype == np.float32
         np.testing.assert_array_equal(one[name], two[name], err_msg=name)
+        np.testing.assert_array_equal(one[name], shared[name], err_msg=name)

@@ -24,9 +24,10 @@ Backends
 --------
 ``"numba"``  :mod:`.matmul`, tinynet's own blocked kernel: the default, and every product
              of training runs on it, at every shape. Products of at least
-             ``matmul.PARALLEL_MIN_MACS`` multiply-adds (m·n·k) split their blocks over
-             numba's threads; smaller ones run the same blocks one after another on the
-             calling thread. Both paths sum every entry in the same order, so which one
+             ``matmul.PARALLEL_MIN_MACS`` = 2^26 multiply-adds (m·n·k) split their
+             blocks over the threads of :mod:`.pool`; smaller ones (every product of the
+             course's 784-256-128-10 MLP among them: waking a thread costs more than it
+             saves there) run the same blocks one after another on the calling thread. Both paths sum every entry in the same order, so which one
              runs, and how many threads there are, never changes a bit (see
              :mod:`.matmul`, "Summation order, and what is reproducible").
 ``"blas"``   :mod:`.numpy_backend`, numpy's ``matmul`` (OpenBLAS): the reference in tests

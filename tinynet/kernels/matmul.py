@@ -103,11 +103,15 @@ KU = 4     # terms of the sum taken together by the register block } _update_row
 TROWS = 8  # rows of a packed block that a transposing pack fills together
 NARROW = 32  # a product with fewer output columns than this (and more rows) is computed as Cᵀ
 
-PARALLEL_MIN_MACS = 1 << 22
+PARALLEL_MIN_MACS = 1 << 26
 """Products of at least this many multiply-adds (m·n·k) share their blocks among the threads
 of :mod:`.pool`; smaller ones run the serial path (same bits, see the module docstring).
-2^22 is the size of a 128 x 256 x 128 product, the middle layer of the course's MLP:
-benchmarks/RESULTS.md, section "matmul", compares each product on one and two threads."""
+Waking a sleeping helper thread costs tens to hundreds of microseconds on a virtual
+machine, as much as a whole product of the course's MLP: measured on 2 cores, the layer-1
+product 128 x 784 x 256 (2^24.6 multiply-adds) ran at 86 GFLOP/s shared and 111 serial,
+the 1024-wide 256 x 1024 x 1024 (2^28) at 110 shared and 89 serial. 2^26 lies between
+(a 256 x 1024 x 256 product); benchmarks/RESULTS.md, section "matmul", gives each
+product on one and two threads."""
 
 _OPTIONS = dict(cache=True, error_model="numpy")
 
