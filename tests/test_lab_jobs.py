@@ -176,9 +176,11 @@ def test_ctrl_c_in_the_parent_stops_the_workers():
 
 @needs_fork
 def test_results_come_back_in_the_order_of_the_tasks_with_progress():
-    steps = []
-    pids = workers.run_tasks(_work, ["x"] * 6, jobs=2, on_step=lambda i, step, loss: steps.append(i))
+    steps, idle = [], []
+    pids = workers.run_tasks(_work, ["x"] * 6, jobs=2, on_step=lambda i, step, loss: steps.append(i),
+                             on_idle=lambda: idle.append(True))
     assert len(pids) == 6 and len(set(pids)) <= 2 and os.getpid() not in pids
+    assert idle == [True]                          # once, when the first worker had nothing left to do
     assert set(steps) <= set(range(6)) and steps   # throttled: at least the first step of a task
 
 

@@ -65,18 +65,11 @@ def depth_experiment(seed=0, depth=30, width=256, batch=500):
 
 
 # %% Experiment 2: a 30-layer MLP on standardized Fashion-MNIST
-def load_standardized_fashion_mnist():
-    """Fashion-MNIST flattened, each pixel standardized with the training set's mean and std."""
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
-    x_train, x_test = data.standardize(data.prepare_images(x_train), data.prepare_images(x_test))
-    return (x_train, np.asarray(y_train)), (x_test, np.asarray(y_test))
-
-
 def train_deep(scheme, steps=200, depth=30, width=128, lr=0.01, momentum=0.9, batch_size=100,
                seed=0, train=None):
     """SGD with momentum on a ``depth`` x ``width`` ReLU MLP; returns the loss of every step."""
     if train is None:
-        train, _ = load_standardized_fashion_mnist()
+        train, _ = data.load_standardized_fashion_mnist()
     x, y = train
     tn.manual_seed(seed)
     model = relu_mlp(depth, width, x.shape[1], scheme, classes=10)
@@ -86,7 +79,7 @@ def train_deep(scheme, steps=200, depth=30, width=128, lr=0.01, momentum=0.9, ba
 
 
 def training_experiment(steps=200, seed=0):
-    train, _ = load_standardized_fashion_mnist()
+    train, _ = data.load_standardized_fashion_mnist()
     return {name: train_deep(scheme, steps=steps, seed=seed, train=train)
             for name, scheme in SCHEMES.items()}
 
@@ -94,7 +87,7 @@ def training_experiment(steps=200, seed=0):
 def training_over_seeds(seeds=(0, 1, 2), steps=200):
     """The training experiment for several seeds: a 30-layer run is sensitive to its start
     (and even to rounding), so one seed's curve, spike or step count proves little."""
-    train, _ = load_standardized_fashion_mnist()
+    train, _ = data.load_standardized_fashion_mnist()
     return {name: {seed: train_deep(scheme, steps=steps, seed=seed, train=train) for seed in seeds}
             for name, scheme in SCHEMES.items()}
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import datasets, memory, report, workers
+from . import datasets, memory, workers
 from .config import CompareConfig
 from .errors import LabError
 from .folder import ResultFolder
@@ -47,10 +47,19 @@ class Comparison:
     took_over: int | None = None                   # pid of a dead run whose lock this run took over
 
     def table(self):
-        return report.table(self)
+        return _report().table(self)
 
     def as_dict(self):
-        return report.as_dict(self)
+        return _report().as_dict(self)
+
+
+def _report():
+    """:mod:`tinynet.lab.report`, imported when first needed: it brings matplotlib, whose
+    import (a few tenths of a second) then runs while the workers train instead of before
+    (see ``_run_all``)."""
+    from . import report
+
+    return report
 
 
 class OutputError(LabError):
@@ -144,6 +153,7 @@ def compare(config=None, progress=True, write=True, jobs=None, **settings):
         with folder:
             comparison, samples, classes = _compute(config, progress)
             writing = True
+            report = _report()
             report.write_all(comparison, samples, classes, folder.tmp)
             comparison.files = {k: os.path.join(config.out, v) for k, v in report.FILES.items()
                                 if os.path.exists(os.path.join(folder.tmp, v))}
@@ -239,7 +249,8 @@ def _run_all(config, data, bar):
             functools.partial(_fit, config, data), fits, config.workers,
             on_start=lambda i: bar.begin(i + 1, str(fits[i])),
             on_step=(lambda i, step, loss: bar.advance(i + 1, step, loss)) if bar.live else None,
-            on_done=lambda i, value: bar.end(i + 1, value[0]))
+            on_done=lambda i, value: bar.end(i + 1, value[0]),
+            on_idle=_report)       # a core is free from now on: import the figures' modules there
     else:
         values = []
         for fit in fits:

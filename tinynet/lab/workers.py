@@ -89,12 +89,14 @@ class WorkerTraceback(Exception):
         return "\n\n" + self.args[0]
 
 
-def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None):
+def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None, on_idle=None):
     """``[work(task, step) for task in tasks]`` computed by ``jobs`` forked workers.
 
     ``on_start(i)`` is called when task i is handed out, ``on_step(i, step, loss)`` as its
     worker reports progress (when ``on_step`` is given: at most every ``STEP_INTERVAL`` s),
-    and ``on_done(i, value)`` when its value arrives (in the order tasks finish)."""
+    ``on_done(i, value)`` when its value arrives (in the order tasks finish), and
+    ``on_idle()`` once, when the first worker is let go for want of tasks (a CPU is free
+    from then on: the place for the parent's own work)."""
     tasks = list(tasks)
     results = [None] * len(tasks)
     workers = []
@@ -120,6 +122,9 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None):
                 if on_done is not None:
                     on_done(index, message[1])
                 _hand_out(worker, pending, tasks, busy, on_start)
+                if worker not in busy and on_idle is not None:
+                    on_idle()
+                    on_idle = None
         for worker in workers:
             worker.finish()
     finally:
