@@ -151,12 +151,6 @@ def preactivation_variances(model, x):
     return variances
 
 
-def load_standardized_fashion_mnist():
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
-    x_train, x_test = data.standardize(data.prepare_images(x_train), data.prepare_images(x_test))
-    return (x_train, np.asarray(y_train)), (x_test, np.asarray(y_test))
-
-
 def lsuv_experiment(depth=20, width=128, steps=300, lr=0.01, momentum=0.9, batch_size=100, seed=0,
                     train=None):
     """LSUV vs He on a depth x width ReLU MLP, standardized Fashion-MNIST.
@@ -165,7 +159,7 @@ def lsuv_experiment(depth=20, width=128, steps=300, lr=0.01, momentum=0.9, batch
     Both nets then train with the same SGD settings and batches.
     """
     if train is None:
-        train, _ = load_standardized_fashion_mnist()
+        train, _ = data.load_standardized_fashion_mnist()
     x, y = train
     tn.manual_seed(seed)
     model = relu_mlp(depth, width, x.shape[1])
@@ -319,7 +313,7 @@ def main():
           + ", ".join(f"{lr:g}" for lr in sorted(LEARNING_RATES)) + " (each divided by the depth), at most 1000 steps:")
     for (scheme, depth), (steps, lr) in sweep.items():
         print(f"  {scheme:10s} depth {depth:2d}: {steps}" + (f" (lr {lr:g}/{depth})" if lr else ""))
-    train, _ = load_standardized_fashion_mnist()
+    train, _ = data.load_standardized_fashion_mnist()
     runs = {seed: lsuv_experiment(seed=seed, train=train) for seed in LSUV_SEEDS}
     result = runs[LSUV_SEEDS[0]]
     print(f"\nLSUV on a 20 x 128 ReLU MLP, seed {LSUV_SEEDS[0]} (rescales per layer):",

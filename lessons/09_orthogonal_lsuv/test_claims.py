@@ -73,7 +73,7 @@ def test_lsuv_unit_variance_in_at_most_two_passes():
 @pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 def test_lsuv_trains_at_least_as_well_as_he():
     """In every seed LSUV ends at most 5 % above He, and below it on average."""
-    train, _ = lesson.load_standardized_fashion_mnist()
+    train, _ = lesson.data.load_standardized_fashion_mnist()
     pairs = []
     for seed in lesson.LSUV_SEEDS:
         result = lesson.lsuv_experiment(depth=20, width=128, steps=300, seed=seed, train=train)

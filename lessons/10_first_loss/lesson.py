@@ -46,12 +46,6 @@ def learner_pieces():
 PIECES = learner_pieces()
 
 
-def load_standardized_fashion_mnist():
-    """Fashion-MNIST flattened, each pixel standardized with the training set's mean and std."""
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
-    x_train, x_test = data.standardize(data.prepare_images(x_train), data.prepare_images(x_test))
-    return (x_train, np.asarray(y_train)), (x_test, np.asarray(y_test))
-
 
 def mlp(kernel_initializer, depth=3, width=256, in_features=784, classes=CLASSES, dtype=None):
     """``depth`` ReLU layers of ``width``, then a linear output layer of ``classes`` logits."""
@@ -235,7 +229,7 @@ def save_figures(losses, curves, entropy, out=OUT):
 # %% Run everything
 def main():
     print("This lesson takes about 20 s.", flush=True)
-    (x_train, y_train), _ = load_standardized_fashion_mnist()
+    (x_train, y_train), _ = data.load_standardized_fashion_mnist()
     x, y = x_train[:2000], y_train[:2000]
 
     print(f"\nPart 1 - cross-entropy at step 0, 784-256-256-256-10 ReLU MLP, 2000 training images "

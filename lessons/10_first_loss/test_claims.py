@@ -26,7 +26,7 @@ def quoted(text):
 
 @pytest.fixture(scope="module")
 def fashion():
-    (x_train, y_train), _ = lesson.load_standardized_fashion_mnist()
+    (x_train, y_train), _ = lesson.data.load_standardized_fashion_mnist()
     return x_train, y_train
 
 

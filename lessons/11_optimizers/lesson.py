@@ -58,12 +58,6 @@ def learner_pieces():
 PIECES = learner_pieces()
 
 
-def load_standardized_fashion_mnist():
-    """Fashion-MNIST flattened, each pixel standardized with the training set's mean and std."""
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
-    x_train, x_test = data.standardize(data.prepare_images(x_train), data.prepare_images(x_test))
-    return (x_train, np.asarray(y_train)), (x_test, np.asarray(y_test))
-
 
 def mlp(kernel_initializer, depth=DEPTH, width=WIDTH, in_features=784, classes=10, dtype=None):
     layers, fan_in = [], in_features
@@ -230,7 +224,7 @@ def save_figures(steps, results, out=OUT):
 # %% Run everything
 def main():
     print("This lesson takes about 40 s (it trains 22 small networks for 300 steps each).", flush=True)
-    train_set, test_set = load_standardized_fashion_mnist()
+    train_set, test_set = data.load_standardized_fashion_mnist()
     x, y = train_set[0][:BATCH], train_set[1][:BATCH]
 
     print(f"\nPart 1 - one step from normal σ=0.01, {DEPTH} ReLU layers of {WIDTH} (one batch of {BATCH}); "

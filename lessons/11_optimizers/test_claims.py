@@ -23,7 +23,7 @@ def quoted(text):
 
 @pytest.fixture(scope="module")
 def fashion():
-    return lesson.load_standardized_fashion_mnist()
+    return lesson.data.load_standardized_fashion_mnist()
 
 
 def test_first_step_sizes(fashion):
@@ -69,7 +69,7 @@ _SNIPPET = """
 import sys
 from tinynet.lessons import load_module
 lesson = load_module(sys.argv[1], "11_threads")
-train_set, test_set = lesson.load_standardized_fashion_mnist()
+train_set, test_set = lesson.data.load_standardized_fashion_mnist()
 for optimizer in lesson.OPTIMIZERS:
     run = lesson.train("He", optimizer, 0, train_set, test_set, steps=30)
     print(optimizer, repr(run["test_accuracy"]), [repr(float(v)) for v in run["loss"]])

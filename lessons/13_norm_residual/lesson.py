@@ -43,11 +43,8 @@ residual_variance = mine.piece(13, "residual_variance", residual_variance)   # -
 branch_ratio = mine.piece(13, "branch_ratio", branch_ratio)
 
 
-# %% Data: Fashion-MNIST flattened, standardized
-def load_standardized_fashion_mnist(train=10000):
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
-    x_train, x_test = data.standardize(data.prepare_images(x_train[:train]), data.prepare_images(x_test))
-    return (x_train, np.asarray(y_train[:train])), (x_test, np.asarray(y_test))
+# %% Data: Fashion-MNIST flattened, standardized on its first 10,000 training images
+TRAIN_IMAGES = 10000
 
 
 # %% Experiment 1: a 50-layer ReLU MLP, Glorot init, with and without BatchNorm
@@ -249,7 +246,7 @@ def _report(runs):
 
 def main():
     start = time.perf_counter()
-    train_set, test_set = load_standardized_fashion_mnist()
+    train_set, test_set = data.load_standardized_fashion_mnist(train=TRAIN_IMAGES)
     bn_runs = batchnorm_experiment(train_set, test_set)
     print("50-layer ReLU MLP of width 64, glorot_uniform, at init (256 images; gradient on one batch of 64):")
     for name, run in bn_runs.items():

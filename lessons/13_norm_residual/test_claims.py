@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIS
 
 @pytest.fixture(scope="module")
 def data_sets():
-    return lesson.load_standardized_fashion_mnist()
+    return lesson.data.load_standardized_fashion_mnist(train=lesson.TRAIN_IMAGES)
 
 
 @pytest.fixture(scope="module")

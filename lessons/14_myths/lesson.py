@@ -38,16 +38,6 @@ def learner_pieces():
 PIECES = learner_pieces()
 
 
-def load_fashion_mnist(standardized=True, raw=None):
-    """Fashion-MNIST flattened: pixels in [0, 1], or each pixel standardized with the training
-    set's mean and std. ``raw``: the arrays data.load_fashion_mnist() returned, if loaded already."""
-    (x_train, y_train), (x_test, y_test) = raw or data.load_fashion_mnist()
-    x_train, x_test = data.prepare_images(x_train), data.prepare_images(x_test)
-    if standardized:
-        x_train, x_test = data.standardize(x_train, x_test)
-    return (x_train, np.asarray(y_train)), (x_test, np.asarray(y_test))
-
-
 def mlp(kernel_initializer, depth=2, width=128, in_features=784, classes=10, activation="relu", dtype=None):
     layers, fan_in = [], in_features
     for _ in range(depth):
@@ -298,7 +288,7 @@ def verdict(text):
 def main():
     print("This lesson takes about 20 s (it trains 11 small networks for 300 steps each).", flush=True)
     raw = data.load_fashion_mnist()
-    train_set, test_set = load_fashion_mnist(raw=raw)
+    train_set, test_set = data.load_standardized_fashion_mnist(raw=raw)
 
     print("\nMyth 1 (snippet A) - 'random weights help the network escape local minima'")
     print("  training 6 networks...", file=sys.stderr, flush=True)

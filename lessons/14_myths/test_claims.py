@@ -20,7 +20,7 @@ def quoted(text):
 
 @pytest.fixture(scope="module")
 def fashion():
-    return lesson.load_fashion_mnist()
+    return lesson.data.load_standardized_fashion_mnist()
 
 
 @needs_data
