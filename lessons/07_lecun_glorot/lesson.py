@@ -16,7 +16,6 @@ import numpy as np
 
 import tinynet as tn
 from tinynet import data, init, mine, nn
-from tinynet.lessons import load_module
 
 tn, nn, _, _ = mine.modules(tn, nn, None, None)   # `tinynet lesson 7 --mine`: your engine from lessons 1-3
 
@@ -178,16 +177,13 @@ def save_figures(results, out=OUT):
 # %% Your initializers in the experiment
 # The same 5 x 1000 tanh net at init, every kernel drawn by a function of the exercises'
 # contract, ``initializer(shape, rng)`` with ``rng = np.random.default_rng(seed)``: in a plain
-# run tinynet's reference solutions (lessons/solutions/lesson_07.py, loaded below), under
-# `tinynet lesson 7 --mine` yours wherever they pass `tinynet check 7`. The numbers differ
-# from the table above only by the draw (numpy's generator here, tinynet's there).
-REFERENCE = load_module(HERE.parent / "solutions" / "lesson_07.py", "07_reference")
-
-
+# run tinynet's reference solutions (lessons/solutions/lesson_07.py), under `tinynet lesson 7
+# --mine` yours wherever they pass `tinynet check 7`. The numbers differ from the table above
+# only by the draw (numpy's generator here, tinynet's there).
 def initializer_pieces():
-    """{name: function}: yours under `--mine` where it passes `tinynet check 7`, else the
-    reference; mine.piece prints whose (once per run)."""
-    return {name: mine.piece(7, name, getattr(REFERENCE, name)) for name in ("glorot_uniform", "lecun_normal")}
+    """Yours under `--mine` where they pass `tinynet check 7`, else the reference (whose is
+    said once per run). A function, not a module constant: lesson 8 imports this file."""
+    return mine.pieces(7, "glorot_uniform", "lecun_normal")
 
 
 if __name__ == "__main__":   # a run (not an import of this file): whose code runs is said first
@@ -199,7 +195,7 @@ def initializer_experiment(initializers=None, seed=0, n=500, width=1000, depth=5
     initializers = initializers or initializer_pieces()
     x, y = load_images(n)
     results = {}
-    for name, initializer in initializers.items():
+    for name, initializer in vars(initializers).items():
         rng = np.random.default_rng(seed)
         model = build_tanh_mlp("normalized", x.shape[1], width, depth)
         for layer in model.dense_layers():
@@ -212,7 +208,7 @@ def show_initializer_experiment():
     print("\nYour initializers in the experiment (every kernel drawn by initializer(shape, rng); "
           "a few seconds):")
     pieces = initializer_pieces()
-    print("  " + mine.ran(pieces, REFERENCE))
+    print("  " + mine.ran(pieces, mine.reference(7)))
     for name, r in initializer_experiment(pieces).items():
         print(f"  {name:14s} activation std per layer {np.round(r['act_std'], 3)}  ratio layer5/layer1 "
               f"{r['act_ratio']:.3f}; gradient ratio layer1/layer5 {r['grad_ratio']:.3f}")

@@ -17,7 +17,6 @@ import numpy as np
 
 import tinynet as tn
 from tinynet import data, mine, nn, optim
-from tinynet.lessons import load_module
 from tinynet.train import fit
 
 tn, nn, _, optim = mine.modules(tn, nn, None, optim)   # `tinynet lesson 8 --mine`: your engine from lessons 1-3
@@ -181,19 +180,9 @@ def save_figures(depth_results, losses, out=OUT):
 # drawn by a function of the exercises' contract, ``initializer(shape, rng)`` with
 # ``rng = np.random.default_rng(seed)``: he_normal itself, and N(0, (gain / √fan_in)²) with
 # the gain from calculate_gain (PyTorch's kaiming_normal_ is this with gain("relu")). In a
-# plain run these are tinynet's reference solutions (lessons/solutions/lesson_08.py, loaded
-# below), under `tinynet lesson 8 --mine` yours wherever they pass `tinynet check 8`.
-REFERENCE = load_module(HERE.parent / "solutions" / "lesson_08.py", "08_reference")
-
-
-def initializer_pieces():
-    """{name: function}: yours under `--mine` where it passes `tinynet check 8`, else the
-    reference; mine.piece prints whose (once per run)."""
-    return {name: mine.piece(8, name, getattr(REFERENCE, name)) for name in ("he_normal", "calculate_gain")}
-
-
-if __name__ == "__main__":   # a run (not an import of this file): whose code runs is said first
-    initializer_pieces()
+# plain run these are tinynet's reference solutions (lessons/solutions/lesson_08.py), under
+# `tinynet lesson 8 --mine` yours wherever they pass `tinynet check 8` (whose is said first).
+PIECES = mine.pieces(8, "he_normal", "calculate_gain")
 
 
 def gain_scaled_normal(calculate_gain, nonlinearity):
@@ -203,13 +192,12 @@ def gain_scaled_normal(calculate_gain, nonlinearity):
     return draw
 
 
-def initializer_depth_experiment(pieces=None, seed=0, depth=30, width=256, batch=500):
+def initializer_depth_experiment(pieces=PIECES, seed=0, depth=30, width=256, batch=500):
     """Ratio of the activation std at layer ``depth`` to layer 1, per initializer."""
-    pieces = pieces or initializer_pieces()
     x = np.random.default_rng(seed).standard_normal((batch, width))
-    initializers = {"he_normal": pieces["he_normal"],
-                    "gain('relu') / √fan_in": gain_scaled_normal(pieces["calculate_gain"], "relu"),
-                    "gain('linear') / √fan_in": gain_scaled_normal(pieces["calculate_gain"], "linear")}
+    initializers = {"he_normal": pieces.he_normal,
+                    "gain('relu') / √fan_in": gain_scaled_normal(pieces.calculate_gain, "relu"),
+                    "gain('linear') / √fan_in": gain_scaled_normal(pieces.calculate_gain, "linear")}
     ratios = {}
     for name, initializer in initializers.items():
         rng = np.random.default_rng(seed + 1)          # not the batch's stream
@@ -224,9 +212,8 @@ def initializer_depth_experiment(pieces=None, seed=0, depth=30, width=256, batch
 def show_initializer_depth_experiment():
     print("\nYour he_normal and calculate_gain in the experiment (the same 30 x 256 ReLU net, "
           "kernels drawn by initializer(shape, rng); a few seconds):")
-    pieces = initializer_pieces()
-    print("  " + mine.ran(pieces, REFERENCE))
-    for name, ratio in initializer_depth_experiment(pieces).items():
+    print("  " + mine.ran(PIECES, mine.reference(8)))
+    for name, ratio in initializer_depth_experiment(PIECES).items():
         print(f"  {name:25s} layer30/layer1 = {ratio:.3g}")
 
 

@@ -22,7 +22,6 @@ import tinynet as tn
 from tinynet import data, init, kernels, nn, optim
 from tinynet.train import fit
 from tinynet import mine
-from tinynet.lessons import load_module
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))
@@ -184,25 +183,14 @@ LSUV_SEEDS = (0, 1, 2)   # 300 steps of a 20-layer net: one seed's final loss pr
 # orthogonal 32 x 32 layers, each drawn by ``orthogonal(shape, rng)`` with ``rng =
 # np.random.default_rng(seed)``, and LSUV on the 20 x 128 ReLU net of part 2 started from
 # those orthogonal kernels, checked on the held-out batch. In a plain run these are tinynet's
-# reference solutions (lessons/solutions/lesson_09.py, loaded below: the same contract as
-# the exercises), under `tinynet lesson 9 --mine` yours wherever they pass `tinynet check 9`.
-REFERENCE = load_module(HERE.parent / "solutions" / "lesson_09.py", "09_reference")
+# reference solutions (lessons/solutions/lesson_09.py: the same contract as the exercises),
+# under `tinynet lesson 9 --mine` yours wherever they pass `tinynet check 9` (whose is said first).
+PIECES = mine.pieces(9, "orthogonal", "lsuv")
 
 
-def learner_pieces():
-    """{name: function}: yours under `--mine` where it passes `tinynet check 9`, else the
-    reference; mine.piece prints whose (once per run)."""
-    return {name: mine.piece(9, name, getattr(REFERENCE, name)) for name in ("orthogonal", "lsuv")}
-
-
-if __name__ == "__main__":   # a run (not an import of this file): whose code runs is said first
-    learner_pieces()
-
-
-def pieces_experiment(x, pieces=None, depth=16, width=32, lsuv_depth=20, lsuv_width=128, seed=0):
+def pieces_experiment(x, pieces=PIECES, depth=16, width=32, lsuv_depth=20, lsuv_width=128, seed=0):
     """λ range of the orthogonal product; LSUV's rescale counts and held-out Var(z) per layer."""
-    pieces = pieces or learner_pieces()
-    orthogonal, lsuv = pieces["orthogonal"], pieces["lsuv"]
+    orthogonal, lsuv = pieces.orthogonal, pieces.lsuv
     rng = np.random.default_rng(seed)
     product = np.eye(width)
     for _ in range(depth):
@@ -218,9 +206,8 @@ def pieces_experiment(x, pieces=None, depth=16, width=32, lsuv_depth=20, lsuv_wi
 
 def show_pieces_experiment(x):
     print("\nYour orthogonal and lsuv in the experiment (a few seconds):")
-    pieces = learner_pieces()
-    print("  " + mine.ran(pieces, REFERENCE))
-    r = pieces_experiment(x, pieces)
+    print("  " + mine.ran(PIECES, mine.reference(9)))
+    r = pieces_experiment(x)
     print(f"  16 orthogonal layers of 32: λ from {r['smallest']:.6f} to {r['largest']:.6f}")
     print("  LSUV from orthogonal kernels, 20 x 128 ReLU MLP, rescales per layer:", r["rescales"])
     print("  Var(z) per layer on a held-out batch:", np.round(r["held_out_variances"], 2))

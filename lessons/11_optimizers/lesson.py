@@ -15,7 +15,6 @@
 import os
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -47,16 +46,9 @@ SCHEMES = {
 DETERMINISTIC = ("zeros", "constant 1/fan_in")     # no random draw: one seed says it all
 
 
-def learner_pieces():
-    """The functions this lesson's exercises ask for (sgd_momentum_update, adam_update): tinynet's
-    reference versions, or under `tinynet lesson 11 --mine` yours where they pass the grader."""
-    reference = mine.reference(11)
-    names = ("sgd_momentum_update", "adam_update")
-    return SimpleNamespace(**{name: mine.piece(11, name, getattr(reference, name)) for name in names})
-
-
-PIECES = learner_pieces()
-
+# The functions this lesson's exercises ask for: tinynet's reference versions, or under
+# `tinynet lesson 11 --mine` yours where they pass the grader.
+PIECES = mine.pieces(11, "sgd_momentum_update", "adam_update")
 
 
 def mlp(kernel_initializer, depth=DEPTH, width=WIDTH, in_features=784, classes=10, dtype=None):

@@ -12,7 +12,6 @@ import math
 import os
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -27,15 +26,9 @@ OUT = Path(os.environ.get("TINYNET_OUT", HERE / "out"))
 STEPS, BATCH = 300, 128
 
 
-def learner_pieces():
-    """The functions this lesson's exercises ask for (classify_bugs, predicted_ratio): tinynet's
-    reference versions, or under `tinynet lesson 14 --mine` yours where they pass the grader."""
-    reference = mine.reference(14)
-    names = ("classify_bugs", "predicted_ratio")
-    return SimpleNamespace(**{name: mine.piece(14, name, getattr(reference, name)) for name in names})
-
-
-PIECES = learner_pieces()
+# The functions this lesson's exercises ask for: tinynet's reference versions, or under
+# `tinynet lesson 14 --mine` yours where they pass the grader.
+PIECES = mine.pieces(14, "classify_bugs", "predicted_ratio")
 
 
 def mlp(kernel_initializer, depth=2, width=128, in_features=784, classes=10, activation="relu", dtype=None):
