@@ -1,6 +1,7 @@
 """Figures for the lab and the lessons: headless (Agg backend), written as PNG, atomically.
 
 - ``loss_curves``: training loss per step of several runs on one plot (log scale);
+- ``loss_panel``: the lessons' training runs on one axes (linear scale, diverged runs noted);
 - ``depth_profile``: activation std and back-propagated gradient std layer by layer at
   initialization, one line per scheme (how the signal vanishes or explodes with depth);
 - ``activation_histograms``: the distribution of each hidden layer's activations at
@@ -111,6 +112,29 @@ def loss_curves(histories, path, title="Training loss", threshold=None, referenc
     return save(fig, path)
 
 
+def loss_panel(ax, runs, fontsize=8):
+    """Draw on ``ax`` the training loss per step of each of ``runs``, {name: run} with ``run``
+    as a lesson's training function returns it (``losses``, ``test_accuracy``, ``diverged``,
+    ``initial_loss``, ``diverged_at``), against ln 10 (a uniform guess over 10 classes), on a
+    linear axis from 0 to 3.5. A diverged run has no line: the legend says it diverged and a
+    note its loss at init and the step its loss turned non-finite. The caller sets the title."""
+    notes = []
+    for name, run in runs.items():
+        if run["diverged"]:
+            notes.append(f"{name}: loss {run['initial_loss']:.3g} at init, "
+                         f"non-finite at step {run['diverged_at']} (off the chart)")
+            ax.plot([], [], label=f"{name}: diverged")       # keeps the colours in step with the legend
+            continue
+        ax.plot(run["losses"], label=f"{name} (test acc {run['test_accuracy']:.2f})")
+    ax.axhline(np.log(10), color="k", ls=":", label="ln 10 (uniform guess)")
+    for i, note in enumerate(notes):
+        ax.text(0.02, 0.04 + 0.06 * i, note, transform=ax.transAxes, fontsize=fontsize)
+    ax.set_ylim(0, 3.5)
+    ax.set_xlabel("step (batch 64)")
+    ax.set_ylabel("training loss")
+    ax.legend(fontsize=fontsize, loc="upper right")
+
+
 def depth_profile(stats, path, title="Signal across depth at initialization"):
     """Two panels, layer index on x: activation std (forward) and gradient std dL/dz
     (backward), log scale, one line per scheme. ``stats`` maps a name to a dict with lists
@@ -206,5 +230,5 @@ def activation_histograms(samples, path, title="Activation values per hidden lay
     return save(fig, path)
 
 
-__all__ = ["PALETTE", "LINE_STYLES", "line_color", "line_style", "save", "loss_curves", "depth_profile",
-           "activation_histograms"]
+__all__ = ["PALETTE", "LINE_STYLES", "line_color", "line_style", "save", "loss_curves", "loss_panel",
+           "depth_profile", "activation_histograms"]

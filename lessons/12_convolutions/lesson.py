@@ -171,6 +171,8 @@ def save_figures(init_results, runs, out=OUT):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from tinynet import plot
+
     out.mkdir(parents=True, exist_ok=True)
     layers = np.arange(1, DEPTH + 1)
     fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -190,22 +192,8 @@ def save_figures(init_results, runs, out=OUT):
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    notes = []
-    for name, run in runs.items():
-        if run["diverged"]:
-            notes.append(f"{name}: loss {run['initial_loss']:.3g} at init, "
-                         f"non-finite at step {run['diverged_at']} (off the chart)")
-            ax.plot([], [], label=f"{name}: diverged")
-            continue
-        ax.plot(run["losses"], label=f"{name} (test acc {run['test_accuracy']:.2f})")
-    ax.axhline(np.log(10), color="k", ls=":", label="ln 10 (uniform guess)")
-    for i, note in enumerate(notes):
-        ax.text(0.02, 0.04 + 0.06 * i, note, transform=ax.transAxes, fontsize=8)
-    ax.set_ylim(0, 3.5)
-    ax.set_xlabel("step (batch 64)")
-    ax.set_ylabel("training loss")
+    plot.loss_panel(ax, runs)
     ax.set_title(f"{DEPTH}-conv-layer CNN on Fashion-MNIST 14x14, SGD momentum 0.9")
-    ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(out / "12_training_loss.png", dpi=110)
     plt.close(fig)

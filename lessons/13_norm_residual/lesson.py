@@ -168,32 +168,17 @@ def residual_training_experiment(train_set, test_set, steps=100, lr=0.001, seed=
 
 
 # %% Figures
-def _loss_panel(ax, runs, title):
-    notes = []
-    for name, run in runs.items():
-        if run["diverged"]:
-            notes.append(f"{name}: loss {run['initial_loss']:.3g} at init, non-finite at step {run['diverged_at']}")
-            ax.plot([], [], label=f"{name}: diverged")
-            continue
-        ax.plot(run["losses"], label=f"{name} (test acc {run['test_accuracy']:.2f})")
-    ax.axhline(np.log(10), color="k", ls=":", label="ln 10 (uniform guess)")
-    for i, note in enumerate(notes):
-        ax.text(0.02, 0.04 + 0.06 * i, note, transform=ax.transAxes, fontsize=7)
-    ax.set_ylim(0, 3.5)
-    ax.set_xlabel("step (batch 64)")
-    ax.set_ylabel("training loss")
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="upper right")
-
-
 def save_figures(bn_runs, res_init, res_runs, out=OUT):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from tinynet import plot
+
     out.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    _loss_panel(ax, bn_runs, "50-layer ReLU MLP (width 64), Glorot init, SGD momentum 0.9, lr 0.01")
+    plot.loss_panel(ax, bn_runs, fontsize=7)
+    ax.set_title("50-layer ReLU MLP (width 64), Glorot init, SGD momentum 0.9, lr 0.01", fontsize=10)
     fig.tight_layout()
     fig.savefig(out / "13_batchnorm_training.png", dpi=110)
     plt.close(fig)
@@ -229,7 +214,8 @@ def save_figures(bn_runs, res_init, res_runs, out=OUT):
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    _loss_panel(ax, res_runs, "Residual MLP of 100 blocks (width 128), SGD momentum 0.9, lr 0.001")
+    plot.loss_panel(ax, res_runs, fontsize=7)
+    ax.set_title("Residual MLP of 100 blocks (width 128), SGD momentum 0.9, lr 0.001", fontsize=10)
     fig.tight_layout()
     fig.savefig(out / "13_residual_training.png", dpi=110)
     plt.close(fig)
