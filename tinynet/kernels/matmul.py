@@ -58,8 +58,8 @@ Multiplication", ACM TOMS 2008)
    in one loop over the (padded) columns, unit-stride in ``qb`` and the accumulator, that
    LLVM vectorizes (16 float32 or 8 float64 per AVX-512 instruction). Rows past
    the end of ``P`` read its last row again (their accumulator rows are never copied out);
-   the ``kc mod KU`` leftover terms of a k-block are added one after the other, in one
-   more pass.
+   the ``kc mod KU`` leftover terms of a k-block are added one after the other, one
+   pass each.
 4. **Narrow outputs.** A product with fewer than NARROW output columns and more rows (an
    output layer's ``Z = H·W`` with 10 classes) is computed as ``Cᵀ = Q·Pᵀ`` and written
    transposed, so that the long side runs along the vectorized loop. Each entry sums
@@ -166,7 +166,6 @@ def _update_rows(pf, ps0, ps1, m, i_start, rows, p0, kc, qb, ncv, acc):
     """
     last = m - 1
     t_full = kc // KU * KU
-    left = kc - t_full            # the kc mod KU leftover terms of this k-block
     for a0 in range(0, rows, MR):
         i0 = i_start + a0
         b0 = min(i0, last) * ps0
@@ -186,39 +185,19 @@ def _update_rows(pf, ps0, ps1, m, i_start, rows, p0, kc, qb, ncv, acc):
                 acc[a0 + 1, j] += x10 * v0 + x11 * v1 + x12 * v2 + x13 * v3
                 acc[a0 + 2, j] += x20 * v0 + x21 * v1 + x22 * v2 + x23 * v3
                 acc[a0 + 3, j] += x30 * v0 + x31 * v1 + x32 * v2 + x33 * v3
-        if left == 0:
-            continue
-        # The leftover terms, added one after the other -- in one pass over the rows
-        # (same operations in the same order as one pass per term, a third of the traffic).
-        t = t_full
-        o = (p0 + t) * ps1
-        x00 = pf[b0 + o]; x10 = pf[b1 + o]; x20 = pf[b2 + o]; x30 = pf[b3 + o]  # noqa: E702
-        if left == 1:
+        # The kc mod KU leftover terms, one pass each: the same operations in the same order
+        # as in one pass (acc + x0·v0, then + x1·v1, ...). One pass for all of them, with a
+        # loop for each count, ran 1.1x faster on 450 x 3 by 3 x 64 but took 0.5 s longer
+        # to compile.
+        for t in range(t_full, kc):
+            o = (p0 + t) * ps1
+            x0 = pf[b0 + o]; x1 = pf[b1 + o]; x2 = pf[b2 + o]; x3 = pf[b3 + o]  # noqa: E702
             for j in range(ncv):
-                v0 = qb[t, j]
-                acc[a0, j] += x00 * v0
-                acc[a0 + 1, j] += x10 * v0
-                acc[a0 + 2, j] += x20 * v0
-                acc[a0 + 3, j] += x30 * v0
-            continue
-        o1 = o + ps1
-        x01 = pf[b0 + o1]; x11 = pf[b1 + o1]; x21 = pf[b2 + o1]; x31 = pf[b3 + o1]  # noqa: E702
-        if left == 2:
-            for j in range(ncv):
-                v0 = qb[t, j]; v1 = qb[t + 1, j]  # noqa: E702
-                acc[a0, j] = (acc[a0, j] + x00 * v0) + x01 * v1
-                acc[a0 + 1, j] = (acc[a0 + 1, j] + x10 * v0) + x11 * v1
-                acc[a0 + 2, j] = (acc[a0 + 2, j] + x20 * v0) + x21 * v1
-                acc[a0 + 3, j] = (acc[a0 + 3, j] + x30 * v0) + x31 * v1
-            continue
-        o2 = o1 + ps1
-        x02 = pf[b0 + o2]; x12 = pf[b1 + o2]; x22 = pf[b2 + o2]; x32 = pf[b3 + o2]  # noqa: E702
-        for j in range(ncv):
-            v0 = qb[t, j]; v1 = qb[t + 1, j]; v2 = qb[t + 2, j]  # noqa: E702
-            acc[a0, j] = ((acc[a0, j] + x00 * v0) + x01 * v1) + x02 * v2
-            acc[a0 + 1, j] = ((acc[a0 + 1, j] + x10 * v0) + x11 * v1) + x12 * v2
-            acc[a0 + 2, j] = ((acc[a0 + 2, j] + x20 * v0) + x21 * v1) + x22 * v2
-            acc[a0 + 3, j] = ((acc[a0 + 3, j] + x30 * v0) + x31 * v1) + x32 * v2
+                v = qb[t, j]
+                acc[a0, j] += x0 * v
+                acc[a0 + 1, j] += x1 * v
+                acc[a0 + 2, j] += x2 * v
+                acc[a0 + 3, j] += x3 * v
 
 
 @njit(nogil=True, **_OPTIONS)
