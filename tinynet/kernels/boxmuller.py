@@ -65,7 +65,7 @@ def log_f32(u, bits, exponent, out):
         out[i] = np.float32(exponent[i]) * _LN2 + _F2 * s * series
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy")
 def cos_sin_f32(k24):
     """(cos, sin) of 2 pi k / 2^24 for a 24-bit unsigned integer k, in float32."""
     q = k24 >> _U22

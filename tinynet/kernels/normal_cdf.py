@@ -47,7 +47,7 @@ _F = (1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1, 1.4875361290850
       2.04426310338993978564e-15)
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy")
 def _horner7(c, x):
     """c[0] + c[1] x + ... + c[7] x^7, evaluated from the highest power down."""
     return ((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x
@@ -89,7 +89,7 @@ TINY = 2.2250738585072014e-308                  # smallest normal float64
 _ATANH = tuple(1.0 / (2 * j + 1) for j in range(11))     # 1, 1/3, ..., 1/21
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy")
 def _atanh_series(s2):
     """1 + s2/3 + s2^2/5 + ... + s2^10/21, so that atanh(s) = s * series(s^2)."""
     a = _ATANH

@@ -91,7 +91,7 @@ def round_keys(key):
     return out
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def mulhilo(a, b):
     """(high, low) 64-bit halves of the 128-bit product ``a * b`` (uint64 inputs)."""
     al = a & LOW32
@@ -108,7 +108,7 @@ def mulhilo(a, b):
     return high, low
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def philox_round(c0, c1, c2, c3, k0, k1):
     """One Philox4x64 round (S-box by multiplication, P-box by word permutation)."""
     hi0, lo0 = mulhilo(M0, c0)
@@ -116,23 +116,16 @@ def philox_round(c0, c1, c2, c3, k0, k1):
     return hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def philox4x64(c0, c1, c2, c3, rk):
     """The Philox4x64-10 bijection: counter words (uint64) and round keys -> 4 uint64.
 
-    The ten rounds are written out rather than looped: with straight-line code the
-    compiler can vectorize a loop over many counters (4-8 blocks per SIMD instruction).
+    This is the reference form, one block at a time. The samplers compute many blocks at
+    once, round by round (see ``samplers.philox_tile``), which gives the same words.
     """
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[0], rk[1])
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[2], rk[3])
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[4], rk[5])
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[6], rk[7])
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[8], rk[9])
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[10], rk[11])
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[12], rk[13])
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[14], rk[15])
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[16], rk[17])
-    return philox_round(c0, c1, c2, c3, rk[18], rk[19])
+    for r in range(ROUNDS):
+        c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, rk[2 * r], rk[2 * r + 1])
+    return c0, c1, c2, c3
 
 
 @njit(cache=True)

@@ -82,7 +82,7 @@ from numba import njit, prange
 
 from .boxmuller import cos_sin_f32, log_f32
 from .normal_cdf import TINY, _A, _B, _horner7, norm_ppf, tail_ppf
-from .philox import philox4x64
+from .philox import ROUNDS, philox_round
 from .serial_parallel import serial_and_parallel
 
 BLOCKS_PER_TILE = 128                  # K: 1024 float32 or 512 float64 values per tile
@@ -103,15 +103,24 @@ _2M53 = 2.0 ** -53
 # --------------------------------------------------------------------------- shared steps
 @njit(cache=True, error_model="numpy")
 def philox_tile(tile, call, rk, words):
-    """words[w, j] = word w of block (tile K + j) of call ``call``: one column per block."""
+    """words[w, j] = word w of block (tile K + j) of call ``call``: one column per block.
+
+    Round by round over the whole tile, rather than block by block: each round is one
+    short loop over the K counters that the compiler turns into SIMD code, and the
+    kernel is small to compile. (Ten rounds written out per block vectorize as well,
+    but inlining them costs seconds of compilation in every sampler that uses them.)
+    """
     w0, w1, w2, w3 = words[0], words[1], words[2], words[3]
     base = tile * K
-    for j in range(K):
-        x0, x1, x2, x3 = philox4x64(np.uint64(base + j), call, _ZERO, _ZERO, rk)
-        w0[j] = x0
-        w1[j] = x1
-        w2[j] = x2
-        w3[j] = x3
+    for j in range(K):                      # counter (tile K + j, call, 0, 0)
+        w0[j] = np.uint64(base + j)
+        w1[j] = call
+        w2[j] = _ZERO
+        w3[j] = _ZERO
+    for r in range(ROUNDS):
+        k0, k1 = rk[2 * r], rk[2 * r + 1]
+        for j in range(K):
+            w0[j], w1[j], w2[j], w3[j] = philox_round(w0[j], w1[j], w2[j], w3[j], k0, k1)
 
 
 @njit(cache=True, error_model="numpy")
