@@ -307,11 +307,12 @@ def _flat(x):
 
     A C- or Fortran-ordered array is read in place; any other layout is copied to C order.
     """
-    if not (x.flags.c_contiguous or x.flags.f_contiguous):
-        x = np.ascontiguousarray(x)
-    if x.flags.c_contiguous:
+    flags = x.flags
+    if flags.c_contiguous:
         return x.reshape(-1), x.shape[1], 1
-    return x.T.reshape(-1), 1, x.shape[0]
+    if flags.f_contiguous:
+        return x.T.reshape(-1), 1, x.shape[0]
+    return np.ascontiguousarray(x).reshape(-1), x.shape[1], 1
 
 
 def will_run_parallel(m, n, k):
@@ -336,15 +337,15 @@ def _gemm_pqt(p_view, q_view, c):
         swap = False
     pf, ps0, ps1 = _flat(p_view)
     qf, qs0, qs1 = _flat(q_view)
-    threads = pool.threads() if will_run_parallel(m, n, k) else 1
-    mc = block_height(m, n, threads)
-    blocks = _ceil_div(m, mc) * _ceil_div(n, NC)
-    args = (pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc)
-    if threads > 1:
-        pool.run(_shared_block, args, blocks)
+    if will_run_parallel(m, n, k):
+        mc = block_height(m, n, pool.threads())
+        blocks = _ceil_div(m, mc) * _ceil_div(n, NC)
+        pool.run(_shared_block, (pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc), blocks)
     else:
+        mc = block_height(m, n, 1)
+        blocks = _ceil_div(m, mc) * _ceil_div(n, NC)
         qb, acc = _scratch(c.dtype)
-        _multiply_blocks(*args, qb, acc, 0, blocks)
+        _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, qb, acc, 0, blocks)
     return c
 
 
