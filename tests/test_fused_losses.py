@@ -48,3 +48,12 @@ def test_dtype_is_kept(dtype):
     assert loss.dtype == dtype and grad.dtype == dtype
     np.testing.assert_allclose(loss, want_loss, rtol=1e-6)
     np.testing.assert_allclose(grad, want_grad, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("labels, bad", [([0, 5, -1], 5), ([-2, 0, 9], -2), ([0, 1, 4], 4)])
+def test_the_kernel_names_the_first_label_out_of_range(labels, bad):
+    """The kernel checks each label as it reads it, before it reads the row at that label."""
+    logits = tn.Tensor(np.zeros((3, 4)), requires_grad=True)
+    for fn in (fused.softmax_cross_entropy, tn.nn.functional.cross_entropy):
+        with pytest.raises(ValueError, match=rf"label {bad} is out of range for 4 classes \(labels must be 0..3\)"):
+            fn(logits, np.array(labels))

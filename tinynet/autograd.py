@@ -51,7 +51,7 @@ class Context:
     def __init__(self, fn, inputs):
         self.fn = fn
         self.inputs = inputs
-        self.needs_input_grad = tuple(t is not None and t.requires_grad for t in inputs)
+        self.needs_input_grad = tuple([t is not None and t.requires_grad for t in inputs])
         self.saved = ()
         self.freed = False
 
@@ -108,13 +108,18 @@ class Function:
         is made by the first tensor input's ``wrap_result``, so this module needs no import
         of ``tensor.py``: the engine reads bottom-up, autograd below the Tensor.
         """
-        tensors = [t for t in inputs if t is not None]
-        if not tensors:
+        first, wanted = None, False   # the first tensor input; does any input require grad?
+        for t in inputs:
+            if t is not None:
+                if first is None:
+                    first = t
+                if t.requires_grad:
+                    wanted = True
+        if first is None:
             raise TypeError(f"{cls.__name__}.apply needs at least one tensor input")
-        arrays = [None if t is None else t.data for t in inputs]
-        track = _grad_enabled and any(t.requires_grad for t in tensors)
+        track = wanted and _grad_enabled
         ctx = Context(cls, inputs if track else ())
-        out = tensors[0].wrap_result(cls.forward(ctx, *arrays, **params))
+        out = first.wrap_result(cls.forward(ctx, *[None if t is None else t.data for t in inputs], **params))
         if track:
             out.requires_grad = True
             out._ctx = ctx

@@ -144,6 +144,11 @@ class DenseActivation(Function):
 
     @staticmethod
     def forward(ctx, x, w, b, activation="relu", negative_slope=0.01):
+        if b is not None and b.shape != (w.shape[1],):   # the loop would read past a short bias
+            raise ValueError(
+                f"fused dense: bias must have shape ({w.shape[1]},) to match the weight "
+                f"{w.shape}, got {b.shape}"
+            )
         dtype = np.result_type(x, w) if b is None else np.result_type(x, w, b)
         x, w = x.astype(dtype, copy=False), w.astype(dtype, copy=False)
         bias = np.empty(0, dtype) if b is None else np.ascontiguousarray(b, dtype)
@@ -190,29 +195,30 @@ def dense(x, weight, bias=None, activation="relu", negative_slope=0.01):
             f"fan_in, got x {x.shape} and weight {weight.shape}"
         )
     if bias is not None:
-        bias = _as_tensor(bias)
-        if bias.shape != (weight.shape[1],):
-            raise ValueError(
-                f"fused dense: bias must have shape ({weight.shape[1]},) to match the weight "
-                f"{weight.shape}, got {bias.shape}"
-            )
+        bias = _as_tensor(bias)   # its shape is checked by DenseActivation.forward
     return DenseActivation.apply(x, weight, bias, activation=activation, negative_slope=float(negative_slope))
 
 
 # ------------------------------------------------------------------ softmax cross-entropy
 @njit(**_OPTIONS)
 def _softmax_cross_entropy(z, labels, grad):
-    """Mean of lse_i − z[i, y_i] over the rows (float64 sum), and grad = (softmax − onehot)/N.
+    """(loss, -1): the mean of lse_i − z[i, y_i] over the rows (float64 sum), with
+    grad = (softmax − onehot)/N; or (nan, i) as soon as row i's label is not in 0..K-1.
 
-    One row at a time: its max s, then e^(z − s) into grad's row while summing it (Σ), the
-    row's loss as log Σ − (z_y − s) (never lse − z_y: with |z| large, that difference of
-    two large numbers would lose the digits), then grad ← e^(z − s)/Σ / N, minus 1/N at
-    the label.
+    One row at a time: its label checked first (so the row is never read out of bounds;
+    checking here, as each label is read, spares two passes over the labels for their min
+    and max), its max s, then e^(z − s) into grad's row while summing it (Σ), the row's
+    loss as log Σ − (z_y − s) (never lse − z_y: with |z| large, that difference of two
+    large numbers would lose the digits), then grad ← e^(z − s)/Σ / N, minus 1/N at the
+    label.
     """
     n, k = z.shape
     total = 0.0
     inv_n = 1.0 / n
     for i in range(n):
+        y = labels[i]
+        if y < 0 or y >= k:
+            return math.nan, i
         row, out = z[i], grad[i]
         s = row[0]
         for j in range(1, k):
@@ -223,26 +229,32 @@ def _softmax_cross_entropy(z, labels, grad):
             e = math.exp(row[j] - s)
             out[j] = e
             total_exp += e
-        y = labels[i]
         total += math.log(total_exp) - (row[y] - s)   # z_y − s is exact: no cancellation
         scale = inv_n / total_exp
         for j in range(k):
             out[j] = out[j] * scale
         out[y] -= inv_n
-    return total * inv_n
+    return total * inv_n, -1
 
 
 class SoftmaxCrossEntropy(Function):
     """L = −(1/N) Σᵢ log softmax(zᵢ)[yᵢ], in one pass with its gradient (module docstring).
 
     dL/dz = (softmax(z) − onehot(y)) / N, computed in the forward and scaled by g backward.
+    The labels are a parameter of the node, not an input: they have no gradient.
     """
 
     @staticmethod
     def forward(ctx, logits, labels):
         z = np.ascontiguousarray(logits)
+        labels = np.ascontiguousarray(labels, np.int64)
         grad = np.empty_like(z)
-        loss = _softmax_cross_entropy(z, np.ascontiguousarray(labels, np.int64), grad)
+        loss, bad_row = _softmax_cross_entropy(z, labels, grad)
+        if bad_row >= 0:
+            k = z.shape[1]
+            raise ValueError(
+                f"cross_entropy: label {labels[bad_row]} is out of range for {k} classes (labels must be 0..{k - 1})"
+            )
         ctx.grad = grad
         return np.asarray(loss, dtype=z.dtype)
 
@@ -250,17 +262,18 @@ class SoftmaxCrossEntropy(Function):
     def backward(ctx, g):
         grad = ctx.grad
         grad *= np.asarray(g, grad.dtype)
-        return grad, None
+        return (grad,)
 
 
 def softmax_cross_entropy(logits, labels):
     """Mean softmax cross-entropy of ``logits`` (N, K), N ≥ 1, and integer labels 0..K-1 (N,).
 
-    The labels are trusted (``losses.cross_entropy`` is the checked front door).
+    A label out of range is a ValueError (found by the kernel); the other checks
+    (shapes, integer labels) are ``losses.cross_entropy``'s, the checked front door.
     """
     logits = _as_tensor(logits)
     labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
-    return SoftmaxCrossEntropy.apply(logits, Tensor(labels.astype(np.int64), dtype=np.int64))
+    return SoftmaxCrossEntropy.apply(logits, labels=labels)
 
 
 def _as_tensor(x):

@@ -168,19 +168,20 @@ class Tensor:
             for parent, pg in zip(ctx.inputs, input_grads):
                 if pg is None or parent is None or not parent.requires_grad:
                     continue
-                if pg.dtype != parent.dtype:
-                    pg = pg.astype(parent.dtype)
+                if pg.dtype != parent.data.dtype:
+                    pg = pg.astype(parent.data.dtype)
                 key = id(parent)
-                if key in grads:
-                    grads[key] = grads[key] + pg
-                else:
-                    grads[key] = pg
+                earlier = grads.get(key)
+                grads[key] = pg if earlier is None else earlier + pg
 
     def _topological_order(self):
         """Nodes reachable from ``self``, each after every node that consumes it.
 
         Iterative depth-first search: a node is emitted once all its inputs are done, and
-        the reversed post-order is a valid order for the chain rule.
+        the reversed post-order is a valid order for the chain rule. A stack entry
+        ``(node, True)`` means "its inputs are done: emit it". A leaf has no inputs, so it
+        is emitted as soon as it is reached (the same place in the order as pushing
+        ``(leaf, True)`` and popping it straight back).
         """
         post, visited = [], set()
         stack = [(self, False)]
@@ -189,14 +190,18 @@ class Tensor:
             if expanded:
                 post.append(node)
                 continue
-            if id(node) in visited:
+            key = id(node)
+            if key in visited:
                 continue
-            visited.add(id(node))
+            visited.add(key)
+            ctx = node._ctx
+            if ctx is None:
+                post.append(node)
+                continue
             stack.append((node, True))
-            if node._ctx is not None:
-                for parent in node._ctx.inputs:
-                    if parent is not None and parent.requires_grad and id(parent) not in visited:
-                        stack.append((parent, False))
+            for parent in ctx.inputs:
+                if parent is not None and parent.requires_grad and id(parent) not in visited:
+                    stack.append((parent, False))
         post.reverse()
         return post
 

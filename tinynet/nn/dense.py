@@ -50,8 +50,11 @@ class Dense(Module):
         if not self._forward_hooks and self.activation_name in fused.ACTIVATIONS \
                 and self.activation_param >= 0:
             # Same math in one graph node and one pass over Z (tinynet/fused.py); hooks
-            # need Z itself, so with hooks the two-node path below runs instead.
-            return fused.dense(x, self.kernel, self.bias, self.activation_name, self.activation_param)
+            # need Z itself, so with hooks the two-node path below runs instead. The node is
+            # applied directly: fused.dense's checks of the activation and of x are the ones
+            # made above and in __init__ (the bias's shape is checked by the node itself).
+            return fused.DenseActivation.apply(x, self.kernel, self.bias, activation=self.activation_name,
+                                               negative_slope=self.activation_param)
         z = F.linear(x, self.kernel, self.bias)
         a = self.activation(z)
         for hook in list(self._forward_hooks):
