@@ -45,13 +45,6 @@ SCHEMES = {
 DETERMINISTIC = ("zeros",)         # draws nothing at random: one seed says it all
 
 
-def load_standardized():
-    """Fashion-MNIST flattened, each pixel standardized with the training set's mean and std."""
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
-    x_train, x_test = data.standardize(data.prepare_images(x_train), data.prepare_images(x_test))
-    return (x_train, np.asarray(y_train)), (x_test, np.asarray(y_test))
-
-
 def deep_relu_mlp(kernel_initializer, depth=DEPTH, width=WIDTH, in_features=784, classes=10):
     """``depth`` ReLU layers of ``width``, then a linear output layer; every layer gets the scheme."""
     layers, fan_in = [], in_features
@@ -253,7 +246,7 @@ def main():
     print(f"This lesson takes a few minutes (about 3 on a 2-core machine, more when it is busy): {jobs} networks of "
           f"{DEPTH} ReLU layers train for {STEPS} steps each, plus {len(SEEDS)} with your initializer.",
           flush=True)
-    train_set, test_set = load_standardized()
+    train_set, test_set = data.load_standardized_fashion_mnist()
 
     print(f"\nPart 1 - the race: {DEPTH} ReLU layers of {WIDTH} and a linear output layer, standardized "
           f"Fashion-MNIST, SGD lr {LR} momentum {MOMENTUM}, batch {BATCH}, {STEPS} steps, seeds "

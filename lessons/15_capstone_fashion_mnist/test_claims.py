@@ -28,7 +28,7 @@ def quoted(text):
 
 @pytest.fixture(scope="module")
 def fashion():
-    return lesson.load_standardized()
+    return lesson.data.load_standardized_fashion_mnist()
 
 
 def _run(accuracy, finite=True, distinct=128):
@@ -82,7 +82,7 @@ _SNIPPET = """
 import sys
 from tinynet.lessons import load_module
 lesson = load_module(sys.argv[1], "15_threads")
-train_set, test_set = lesson.load_standardized()
+train_set, test_set = lesson.data.load_standardized_fashion_mnist()
 run = lesson.run(lesson.SCHEMES["He normal"], 0, train_set, test_set, steps=20)
 print(repr(run["test_accuracy"]), repr(run["init_ratio"]), [repr(float(v)) for v in run["losses"]])
 """
