@@ -9,6 +9,7 @@ from __future__ import annotations
 from .. import functional as F
 from .. import checks, fused, init
 from ..dtypes import float_dtype
+from ..ops import Linear
 from ..tensor import HookHandle
 from .layers import activation_spec, get_activation
 from .module import Module, Parameter
@@ -47,14 +48,16 @@ class Dense(Module):
     def forward(self, x):
         if x.ndim != 2 or x.shape[1] != self.in_features:
             raise ValueError(self._shape_message(x.shape))
-        if not self._forward_hooks and self.activation_name in fused.ACTIVATIONS \
-                and self.activation_param >= 0:
-            # Same math in one graph node and one pass over Z (tinynet/fused.py); hooks
-            # need Z itself, so with hooks the two-node path below runs instead. The node is
-            # applied directly: fused.dense's checks of the activation and of x are the ones
-            # made above and in __init__ (the bias's shape is checked by the node itself).
-            return fused.DenseActivation.apply(x, self.kernel, self.bias, activation=self.activation_name,
-                                               negative_slope=self.activation_param)
+        if not self._forward_hooks:
+            # Hooks need Z itself, so with hooks the two-node path below runs instead.
+            if self.activation_name == "linear":   # the identity: Z is the output
+                return Linear.apply(x, self.kernel, self.bias)
+            if self.activation_name in fused.ACTIVATIONS and self.activation_param >= 0:
+                # Same math in one graph node and one pass over Z (tinynet/fused.py). The
+                # node is applied directly: fused.dense's checks of the activation and of x
+                # are the ones made above and in __init__ (the node checks the bias's shape).
+                return fused.DenseActivation.apply(x, self.kernel, self.bias, activation=self.activation_name,
+                                                   negative_slope=self.activation_param)
         z = F.linear(x, self.kernel, self.bias)
         a = self.activation(z)
         for hook in list(self._forward_hooks):
