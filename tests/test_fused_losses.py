@@ -57,3 +57,8 @@ def test_the_kernel_names_the_first_label_out_of_range(labels, bad):
     for fn in (fused.softmax_cross_entropy, tn.nn.functional.cross_entropy):
         with pytest.raises(ValueError, match=rf"label {bad} is out of range for 4 classes \(labels must be 0..3\)"):
             fn(logits, np.array(labels))
+
+
+def test_the_kernel_refuses_labels_that_do_not_match_the_rows():
+    with pytest.raises(ValueError, match=r"labels of shape \(N,\), got logits \(3, 4\) and labels \(2,\)"):
+        fused.softmax_cross_entropy(np.zeros((3, 4)), np.array([0, 1]))

@@ -248,6 +248,9 @@ class SoftmaxCrossEntropy(Function):
     def forward(ctx, logits, labels):
         z = np.ascontiguousarray(logits)
         labels = np.ascontiguousarray(labels, np.int64)
+        if z.ndim != 2 or labels.shape != z.shape[:1]:   # the loop reads one label per row
+            raise ValueError(f"softmax cross-entropy: logits (N, K) need labels of shape (N,), "
+                             f"got logits {z.shape} and labels {labels.shape}")
         grad = np.empty_like(z)
         loss, bad_row = _softmax_cross_entropy(z, labels, grad)
         if bad_row >= 0:
