@@ -62,3 +62,15 @@ def test_the_kernel_names_the_first_label_out_of_range(labels, bad):
 def test_the_kernel_refuses_labels_that_do_not_match_the_rows():
     with pytest.raises(ValueError, match=r"labels of shape \(N,\), got logits \(3, 4\) and labels \(2,\)"):
         fused.softmax_cross_entropy(np.zeros((3, 4)), np.array([0, 1]))
+
+
+def test_a_second_backward_through_a_retained_graph_adds_the_same_gradient():
+    """backward(retain_graph=True) twice gives twice the gradient of once, as the unfused loss does."""
+    z = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    for fn in (fused.softmax_cross_entropy, lambda x, y: losses.CrossEntropy.apply(x, tn.Tensor(y, dtype=np.int64))):
+        logits = tn.Tensor(z.copy(), requires_grad=True)
+        loss = fn(logits, np.array([1, 2])) * 2.0
+        loss.backward(retain_graph=True)
+        once = logits.grad.copy()
+        loss.backward()
+        np.testing.assert_array_equal(logits.grad, 2 * once)

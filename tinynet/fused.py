@@ -263,9 +263,9 @@ class SoftmaxCrossEntropy(Function):
 
     @staticmethod
     def backward(ctx, g):
-        grad = ctx.grad
-        grad *= np.asarray(g, grad.dtype)
-        return (grad,)
+        # a new array, not ctx.grad scaled in place: with retain_graph a second backward
+        # must start from the same dL/dz, and a leaf may hold the array handed out first
+        return (ctx.grad * np.asarray(g, ctx.grad.dtype),)
 
 
 def softmax_cross_entropy(logits, labels):
