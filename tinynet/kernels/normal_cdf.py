@@ -97,31 +97,27 @@ def _atanh_series(s2):
         a[6] + s2 * (a[7] + s2 * (a[8] + s2 * (a[9] + s2 * a[10])))))))))
 
 
-@njit(cache=True, error_model="numpy")
-def tail_ppf(t, bits, exponent, out):
-    """out[i] = Phi^-1(t[i]) for lower-tail probabilities 0 < t[i] < 0.075 (AS 241's outer
-    branches) in loops the compiler can vectorize. ``bits`` is ``t``'s int64 view (it is
-    overwritten), ``exponent`` an int64 scratch array.
+@njit(cache=True, error_model="numpy", inline="always")
+def tail_ppf(t):
+    """Phi^-1(t) for a lower-tail probability TINY <= t < 0.075 (AS 241's outer branches),
+    written without a library call or a data-dependent branch, so that a loop of it over
+    many t compiles to SIMD code.
 
     ln t is computed from the float's bits, as in :mod:`.boxmuller`: t = 2^e m with m in
     [1/sqrt2, sqrt2), ln t = e ln 2 + 2 atanh((m - 1)/(m + 1)); 11 terms of the atanh
     series leave a truncation error below 1e-17. Only normal floats are handled: a
     subnormal t (below 2.2e-308, i.e. x below -37.5) must go through :func:`norm_ppf`.
     """
-    n = t.size
-    for i in range(n):
-        b = bits[i]
-        m_bits = (b & _MANTISSA) | _ONE_BITS
-        big = m_bits > _SQRT2_BITS
-        exponent[i] = ((b >> 52) - 1023) + (1 if big else 0)
-        bits[i] = m_bits - (_EXP_ONE if big else 0)
-    for i in range(n):
-        m = t[i]
-        s = (m - 1.0) / (m + 1.0)
-        log_t = exponent[i] * _LN2 + 2.0 * s * _atanh_series(s * s)
-        r = math.sqrt(-log_t)
-        near = r <= 5.0
-        rn = r - 1.6 if near else r - 5.0
-        num = _horner7(_C, rn) if near else _horner7(_E, rn)
-        den = _horner7(_D, rn) if near else _horner7(_F, rn)
-        out[i] = -num / den
+    b = np.float64(t).view(np.int64)
+    m_bits = (b & _MANTISSA) | _ONE_BITS
+    big = m_bits > _SQRT2_BITS
+    exponent = ((b >> 52) - 1023) + (1 if big else 0)
+    m = np.int64(m_bits - (_EXP_ONE if big else 0)).view(np.float64)
+    s = (m - 1.0) / (m + 1.0)
+    log_t = exponent * _LN2 + 2.0 * s * _atanh_series(s * s)
+    r = math.sqrt(-log_t)
+    near = r <= 5.0
+    rn = r - 1.6 if near else r - 5.0
+    num = _horner7(_C, rn) if near else _horner7(_E, rn)
+    den = _horner7(_D, rn) if near else _horner7(_F, rn)
+    return -num / den

@@ -252,33 +252,32 @@ def truncated_from_uniform(u, p_low, p_width, lo, hi, sign, x, tails, idx):
     """x[i] = sign * clamp(Phi^-1(p_low + u[i] p_width), lo, hi).
 
     Pass 1 (vectorized) applies AS 241's central branch to every element; pass 2 gathers
-    the elements with |p - 1/2| > 0.425 (about 11% for +-2) into ``tails``, pass 3 runs the
-    vectorized tail branch on them (:func:`tail_ppf`), pass 4 scatters them back, clamps
-    against rounding and applies the sign. ``tails`` is a (3, n) float64 scratch array.
+    the elements with |p - 1/2| > 0.425 (about 11% for +-2) and their lower-tail
+    probabilities min(p, 1 - p) into ``idx`` and ``tails[:m]``; pass 3 runs the tail branch
+    on them (:func:`tail_ppf`, vectorized) into ``tails[n:n + m]``; pass 4 scatters them
+    back with their sign (a subnormal probability goes through :func:`norm_ppf`). Every
+    value is clamped against rounding before the sign is applied. ``tails`` is a float64
+    scratch array of length 2n, ``idx`` an int64 one of length n.
     """
     n = u.size
     for i in range(n):
         q = (p_low + u[i] * p_width) - 0.5
         r = 0.180625 - q * q
-        x[i] = q * _horner7(_A, r) / _horner7(_B, r)
+        x[i] = sign * min(max(q * _horner7(_A, r) / _horner7(_B, r), lo), hi)
     m = 0
     for i in range(n):
         p = p_low + u[i] * p_width
         if abs(p - 0.5) > 0.425:
             idx[m] = i
-            tails[0, m] = p if p < 0.5 else 1.0 - p
+            tails[m] = p if p < 0.5 else 1.0 - p
             m += 1
-    t = tails[0, :m]
-    t_copy = tails[1, :m]
-    for k in range(m):          # (a loop: a slice assignment compiles numba's error message)
-        t_copy[k] = t[k]
-    tail_ppf(t, t.view(np.int64), idx[n:n + m], tails[2, :m])
     for k in range(m):
-        i = idx[k]
-        v = tails[2, k] if t_copy[k] >= TINY else norm_ppf(t_copy[k])
-        x[i] = v if p_low + u[i] * p_width < 0.5 else -v
-    for i in range(n):
-        x[i] = sign * min(max(x[i], lo), hi)
+        tails[n + k] = tail_ppf(tails[k])
+    for k in range(m):
+        i, t = idx[k], tails[k]
+        v = tails[n + k] if t >= TINY else norm_ppf(t)
+        v = v if p_low + u[i] * p_width < 0.5 else -v
+        x[i] = sign * min(max(v, lo), hi)
 
 
 @serial_and_parallel
@@ -289,8 +288,8 @@ def _truncated_f32(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, 
         bits = np.empty((8, K), np.uint64)
         u = np.empty(8 * K, np.float64)
         x = np.empty(8 * K, np.float64)
-        tails = np.empty((3, 8 * K), np.float64)
-        idx = np.empty(16 * K, np.int64)
+        tails = np.empty(16 * K, np.float64)
+        idx = np.empty(8 * K, np.int64)
         values = np.empty(8 * K, np.float32)
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
@@ -312,8 +311,8 @@ def _truncated_f64(out, rk, call, offset, p_low, p_width, lo, hi, sign, out_lo, 
         words = np.empty((4, K), np.uint64)
         u = np.empty(4 * K, np.float64)
         x = np.empty(4 * K, np.float64)
-        tails = np.empty((3, 4 * K), np.float64)
-        idx = np.empty(8 * K, np.int64)
+        tails = np.empty(8 * K, np.float64)
+        idx = np.empty(4 * K, np.int64)
         for tile in range(first + t * TILES_PER_TASK, min(first + (t + 1) * TILES_PER_TASK, end)):
             philox_tile(tile, call, rk, words)
             for r in range(4):
