@@ -17,10 +17,19 @@ from .tensor import Tensor, tensor
 from . import functional
 from .functional import concatenate, stack, where
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck
-from . import init, nn, optim, data
+from . import init, nn, optim
 from .checkpoint import load, save
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # tinynet.data (file formats, downloads: urllib, http, ssl) loads on first use, so that
+    # `import tinynet` stays quick; `from tinynet import data` and `tinynet.data` work as before.
+    if name == "data":
+        import importlib
+        return importlib.import_module(".data", __name__)
+    raise AttributeError(f"module 'tinynet' has no attribute {name!r}")
 
 
 def manual_seed(seed):
