@@ -15,6 +15,12 @@ for requests of 1 to 64 tasks: the measurement behind ``samplers.SERIAL_MAX_TASK
 writes the "random-per-call" section. It needs nothing newer than ``Generator``, so the
 same script can time an older tinynet put first on PYTHONPATH (the build sweep is then
 skipped).
+
+``--serial`` times the serial build of each sampler in both dtypes at ``--n`` values (at
+most ``SERIAL_MAX_TASKS`` tasks, so the path the initializers and ``tinynet compare``
+take), as ns per value and as a ratio to numpy's ``Generator.random`` float64 in the same
+round-robin (a ratio is steadier than a time on a shared machine). The figure is the
+fastest repetition. It writes the "random-serial" section.
 """
 import argparse
 import os
@@ -165,6 +171,34 @@ def main_per_call(args):
         write_section("random-per-call", body)
 
 
+def main_serial(args):
+    g, rng, n = tr.Generator(0), np.random.default_rng(0), args.n
+    c = {"numpy Generator.random f64": lambda: rng.random(n)}
+    for sampler, dtype in SAMPLERS:
+        c[f"tinynet {sampler} {np.dtype(dtype).name}"] = (
+            lambda s=sampler, d=dtype: getattr(g, s)(n, dtype=d))
+    times = {k: [] for k in c}
+    for f in c.values():
+        f()                                            # warm-up and JIT compile
+    load_before = os.getloadavg()[0]
+    for _ in range(args.reps):
+        for k, f in c.items():
+            t0 = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - t0)
+    ref = min(times["numpy Generator.random f64"])
+    lines = ["## random: serial builds (benchmarks/bench_random.py --serial)", "",
+             f"Machine: {machine()}", f"Command: `python benchmarks/bench_random.py --serial --n {n} "
+             f"--reps {args.reps}`; fastest of {args.reps} round-robin repetitions; 1-minute load "
+             f"average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.", "",
+             "| sampler | ns per value | time / numpy Generator.random f64 |", "|---|---:|---:|"]
+    lines += [f"| {k} | {1e9 * min(v) / n:.2f} | {min(v) / ref:.2f} |" for k, v in times.items()]
+    body = "\n".join(lines)
+    print(body)
+    if not args.no_write:
+        write_section("random-serial", body)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000_000)
@@ -172,10 +206,18 @@ def main():
     ap.add_argument("--per-call", action="store_true",
                     help="time single calls at sizes 1..10^6 and the serial vs parallel builds")
     ap.add_argument("--calls", type=int, default=200, help="calls per size with --per-call")
+    ap.add_argument("--serial", action="store_true",
+                    help="the serial builds of all samplers, both dtypes (use --n 500000)")
     ap.add_argument("--no-write", action="store_true", help="print only, leave RESULTS.md alone")
     args = ap.parse_args()
     if args.per_call:
         return main_per_call(args)
+    if args.serial:
+        from tinynet.kernels import samplers
+        limit = samplers.SERIAL_MAX_TASKS * samplers.TILES_PER_TASK * 4 * samplers.K
+        if args.n > limit:
+            ap.error(f"--serial needs --n <= {limit} (the float64 serial limit); got {args.n}")
+        return main_serial(args)
     c = contenders(args.n)
     times = {k: [] for k in c}
     for f in c.values():
