@@ -15,10 +15,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from numba import njit, prange
-
 import tinynet as tn
 from tinynet import data, init, mine, nn, optim
+from tinynet.lesson_kernels import train_many_mlps
 from tinynet.nn import functional as F
 
 tn, nn, F, optim = mine.modules(tn, nn, F, optim)   # `tinynet lesson 3 --mine`: your engine from lessons 1-3
@@ -90,89 +89,20 @@ def initial_weights(seeds, kernel_initializer="he_normal"):
     return [np.stack([s[k] for s in stacks]) for k in range(len(LAYERS) - 1)]
 
 
-@njit(cache=False, parallel=True)   # no cache: lessons 4 and 5 load this file by path under
-def _train_many(x, t, W1, b1, W2, b2, W3, b3, steps, lr, sigmoid_hidden, losses):  # other names
-    """Full-batch gradient descent on S independent 2-h1-h2-1 networks (one per prange lane).
-
-    For each example: z1 = x W1 + b1, a1 = f(z1), z2 = a1 W2 + b2, a2 = f(z2),
-    z = a2 W3 + b3; loss = max(z, 0) − z·t + log(1 + e^−|z|); dz = (σ(z) − t) / N; then
-    lesson 2's backward, dW = aᵀ dz and db = Σ dz accumulated over the examples, dA = dZ Wᵀ,
-    dZ = dA ⊙ f'(Z). Loops instead of matrix products: the matrices are tiny, and plain
-    loops keep each network's arithmetic independent of threading.
-    """
-    S, n, d = W1.shape[0], x.shape[0], x.shape[1]
-    h1, h2 = W1.shape[2], W2.shape[2]
-    for s in prange(S):
-        z1 = np.empty(h1); a1 = np.empty(h1); z2 = np.empty(h2); a2 = np.empty(h2)
-        dz1 = np.empty(h1); dz2 = np.empty(h2)
-        gW1 = np.empty((d, h1)); gb1 = np.empty(h1); gW2 = np.empty((h1, h2)); gb2 = np.empty(h2)
-        gW3 = np.empty(h2)
-        for step in range(steps):
-            gW1[:] = 0.0; gb1[:] = 0.0; gW2[:] = 0.0; gb2[:] = 0.0; gW3[:] = 0.0
-            gb3 = 0.0
-            total = 0.0
-            for i in range(n):
-                for j in range(h1):
-                    acc = b1[s, j]
-                    for k in range(d):
-                        acc += x[i, k] * W1[s, k, j]
-                    z1[j] = acc
-                    a1[j] = 0.5 * (1.0 + np.tanh(0.5 * acc)) if sigmoid_hidden else max(acc, 0.0)
-                for j in range(h2):
-                    acc = b2[s, j]
-                    for k in range(h1):
-                        acc += a1[k] * W2[s, k, j]
-                    z2[j] = acc
-                    a2[j] = 0.5 * (1.0 + np.tanh(0.5 * acc)) if sigmoid_hidden else max(acc, 0.0)
-                z = b3[s, 0]
-                for k in range(h2):
-                    z += a2[k] * W3[s, k, 0]
-                total += max(z, 0.0) - z * t[i] + np.log1p(np.exp(-abs(z)))
-                dz = (0.5 * (1.0 + np.tanh(0.5 * z)) - t[i]) / n
-                gb3 += dz
-                for k in range(h2):
-                    gW3[k] += a2[k] * dz
-                    da = dz * W3[s, k, 0]
-                    dz2[k] = da * a2[k] * (1.0 - a2[k]) if sigmoid_hidden else (da if z2[k] > 0.0 else 0.0)
-                    gb2[k] += dz2[k]
-                for k in range(h1):
-                    da = 0.0
-                    for j in range(h2):
-                        gW2[k, j] += a1[k] * dz2[j]
-                        da += dz2[j] * W2[s, k, j]
-                    dz1[k] = da * a1[k] * (1.0 - a1[k]) if sigmoid_hidden else (da if z1[k] > 0.0 else 0.0)
-                    gb1[k] += dz1[k]
-                for k in range(d):
-                    for j in range(h1):
-                        gW1[k, j] += x[i, k] * dz1[j]
-            losses[step, s] = total / n
-            for k in range(d):
-                for j in range(h1):
-                    W1[s, k, j] -= lr * gW1[k, j]
-            for j in range(h1):
-                b1[s, j] -= lr * gb1[j]
-                for k in range(h2):
-                    W2[s, j, k] -= lr * gW2[j, k]
-            for k in range(h2):
-                b2[s, k] -= lr * gb2[k]
-                W3[s, k, 0] -= lr * gW3[k]
-            b3[s, 0] -= lr * gb3
-
-
 def train_numpy(kernels, x, y, steps=STEPS, lr=LR, hidden="relu", biases=None):
     """Gradient descent on S independent networks at once, one per seed.
 
     ``kernels``: three stacks (S, fan_in, fan_out); ``biases``: three stacks (S, fan_out)
     (zeros if None). Returns the trained (kernels, biases) and the loss of every network at
-    every step, shape (steps, S). The numba loop does the work (see ``_train_many``); it
-    matches tinynet's engine to rounding (test_claims.py checks 1e-12).
+    every step, shape (steps, S). The numba loop ``tinynet.lesson_kernels.train_many_mlps``
+    does the work; it matches tinynet's engine to rounding (test_claims.py checks 1e-12).
     """
     W = [np.array(k, dtype=np.float64) for k in kernels]
     S = W[0].shape[0]
     b = [np.zeros((S, k.shape[2])) for k in W] if biases is None else [np.array(c, dtype=np.float64).reshape(S, -1)
                                                                         for c in biases]
     losses = np.empty((steps, S))
-    _train_many(np.ascontiguousarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64).reshape(-1),
+    train_many_mlps(np.ascontiguousarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64).reshape(-1),
                 W[0], b[0], W[1], b[1], W[2], b[2], int(steps), float(lr), hidden == "sigmoid", losses)
     return W, b, losses
 
