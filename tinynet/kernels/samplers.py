@@ -44,8 +44,16 @@ truncated standard normal conditioned on [a, b], by inverse CDF, one uniform per
           any interval, far tails included: the caller mirrors an interval with a > 0 to
           [-b, -a] so Phi is only evaluated where it is small and keeps its digits. The
           central branch of Phi^-1 (AS 241, |p - 1/2| <= 0.425) is computed for every
-          element in a vectorized loop; the ~11% (for +-2) in the tails are redone by the
-          full :func:`norm_ppf` in a second, scalar pass.
+          element in a vectorized loop; the ~11% (for +-2) in the tails are gathered and
+          redone by the tail branch (:func:`tail_ppf`, also vectorized; :func:`norm_ppf`
+          for a subnormal probability), see :func:`truncated_from_uniform`.
+
+Compile time. numba compiles each jitted callee on its own and then links its LLVM code
+into every caller, where it is optimized again, so a cold start pays for every level of
+the call tree and for every kernel that shares a helper. The kernels are written to keep
+that small: Philox runs round by round in a loop (ten rounds written out and inlined cost
+seconds), helpers are small functions that LLVM inlines, and only the sampler, dtype and
+build (serial or parallel) a run calls are compiled.
 
 Every kernel is compiled with ``error_model="numpy"``: with Python's error model numba
 guards each float division with a zero test that raises ZeroDivisionError, and that branch
