@@ -18,6 +18,13 @@ directory, as after a fresh install.
     on a (128, 784) float32 batch, median of ``--runs`` subprocesses.
 Results go to the "startup" section of benchmarks/RESULTS.md.
 
+    python benchmarks/bench_startup.py --samplers [--runs 3]
+
+times only the random samplers, cold, in a fresh process per run: the three float64 ones
+in the order the default compare first calls them, then the three float32 ones. It reports
+wall and CPU seconds per top-level kernel (CPU time is steadier on a shared machine) and
+prints only.
+
 Python's own bytecode cache is always on in the subprocesses (``PYTHONDONTWRITEBYTECODE``
 is removed from their environment): an installed tinynet has its ``.pyc`` files, and
 compiling its ~90 modules from source on every start (~0.1 s) is not a cost a user pays.
@@ -88,6 +95,46 @@ layer(x).sum().backward()
 """
 
 
+SAMPLERS = """
+import json, sys, time
+from numba.core import event
+depth, spent, starts = [0], {}, []
+clock = lambda: (time.perf_counter(), time.process_time())
+class Outer(event.Listener):
+    def on_start(self, ev):
+        if depth[0] == 0:
+            starts.append(clock())
+        depth[0] += 1
+    def on_end(self, ev):
+        depth[0] -= 1
+        if depth[0] == 0:
+            fn = getattr(ev.data.get("dispatcher"), "py_func", None)
+            (w0, c0), (w1, c1) = starts.pop(), clock()
+            w, c = spent.get(fn.__qualname__ if fn else "?", (0.0, 0.0))
+            spent[fn.__qualname__ if fn else "?"] = (w + w1 - w0, c + c1 - c0)
+event.register("numba:compile", Outer())
+import numpy as np
+from tinynet.kernels import random as tr
+g = tr.Generator(0)
+for sampler in sys.argv[2:]:
+    getattr(g, sampler)(100, dtype=np.dtype(sys.argv[1]))
+print(json.dumps(spent))
+"""
+SAMPLER_SETS = (("float64", ["normal", "truncated_normal", "uniform"]),   # the compare's order
+                ("float32", ["uniform", "normal", "truncated_normal"]))   # a Dense layer's default first
+
+
+def main_samplers(runs):
+    for dtype, samplers in SAMPLER_SETS:
+        for r in range(runs):
+            with tempfile.TemporaryDirectory() as cache:
+                _, out = run(["-c", SAMPLERS, dtype, *samplers], numba_cache_env(cache))
+            spent = json.loads(out.strip().splitlines()[-1])
+            wall, cpu = (sum(v[i] for v in spent.values()) for i in (0, 1))
+            print(f"{dtype} run {r + 1}: total {wall:.2f} s wall / {cpu:.2f} s CPU; "
+                  + ", ".join(f"{k} {w:.2f}/{c:.2f}" for k, (w, c) in spent.items()))
+
+
 def numba_cache_env(cache):
     """The subprocesses' environment: numba's cache in ``cache``, Python's bytecode cache on."""
     env = dict(os.environ, NUMBA_CACHE_DIR=cache)
@@ -137,7 +184,11 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help="a short compare (1 seed, 20 steps) and 2 warm runs: a smoke test")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--samplers", action="store_true",
+                        help="only the random samplers' cold compile, per kernel (prints only)")
     args = parser.parse_args()
+    if args.samplers:
+        return main_samplers(args.runs)
     compare_args = ["--seeds", "1", "--steps", "20"] if args.quick else []
     runs = 2 if args.quick else args.runs
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as folder:
