@@ -137,6 +137,11 @@ def test_errors_that_cannot_be_sent_back_as_themselves(monkeypatch):
 
 
 def _work(task, on_step):
+    if isinstance(task, tuple):             # ("stuck the first time", flag file)
+        if not os.path.exists(task[1]):
+            open(task[1], "w").close()
+            time.sleep(30)
+        return "copy"
     if task == "die":
         os.kill(os.getpid(), signal.SIGKILL)
     if task == "slow":
@@ -182,6 +187,16 @@ def test_results_come_back_in_the_order_of_the_tasks_with_progress():
     assert len(pids) == 6 and len(set(pids)) <= 2 and os.getpid() not in pids
     assert idle == [True]                          # once, when the first worker had nothing left to do
     assert set(steps) <= set(range(6)) and steps   # throttled: at least the first step of a task
+
+
+@needs_fork
+def test_a_second_copy_of_the_last_task_finishes_it_when_its_worker_is_stuck(tmp_path):
+    began = time.perf_counter()
+    values = workers.run_tasks(_work, [("stuck", str(tmp_path / "flag")), "a", "b", "c"], jobs=2)
+    assert values[0] == "copy" and len(values) == 4
+    assert time.perf_counter() - began < 10      # not the 30 s of the stuck worker
+    import multiprocessing
+    assert multiprocessing.active_children() == []
 
 
 def test_overlapping_runs_print_their_finished_lines_in_the_tables_order():

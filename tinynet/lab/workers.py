@@ -5,7 +5,10 @@
 ``work(task, on_step)`` runs in a worker and returns a picklable value; ``results[i]`` is
 the value of ``tasks[i]``, in the order of ``tasks`` whatever the order in which they
 finished. The parent hands out one task at a time to whichever worker is free, so a
-worker slowed by a busy core simply takes fewer tasks, and the others take more.
+worker slowed by a busy core simply takes fewer tasks, and the others take more. At the
+end, a free worker also computes a second copy of a task still running elsewhere, and
+the first copy to finish counts: the last task never waits for a worker starved of CPU
+(the lab's fits give the same bits in any process, so either copy will do).
 
 How a worker starts, and why it is forked
 -----------------------------------------
@@ -46,6 +49,7 @@ import signal
 import sys
 import time
 import traceback
+from collections import Counter
 import warnings
 from multiprocessing.connection import wait
 
@@ -95,22 +99,49 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None, on_i
     ``on_start(i)`` is called when task i is handed out, ``on_step(i, step, loss)`` as its
     worker reports progress (when ``on_step`` is given: at most every ``STEP_INTERVAL`` s),
     ``on_done(i, value)`` when its value arrives (in the order tasks finish), and
-    ``on_idle()`` once, when the first worker is let go for want of tasks (a CPU is free
-    from then on: the place for the parent's own work)."""
+    ``on_idle()`` once, when the last task has been handed out and a worker is free (the
+    place for the parent's own work).
+
+    The last tasks: a worker that finds no task left computes a second copy of the task
+    that has been running longest (one copy each), and whichever copy finishes first
+    gives the value; the other worker is stopped. A worker stuck on a busy core thus never
+    makes the others wait. ``work`` must give the same value wherever it runs (the lab's
+    fits do, bit for bit)."""
     tasks = list(tasks)
-    results = [None] * len(tasks)
+    results, done = [None] * len(tasks), [False] * len(tasks)
+    pending = list(range(len(tasks)))[::-1]        # pop() gives the next task, in order
+    busy = {}                                      # worker -> index of the task it computes
     workers = []
+
+    def hand_out(worker):
+        nonlocal on_idle
+        if pending:
+            index = pending.pop()
+            if on_start is not None:
+                on_start(index)
+        else:
+            if on_idle is not None:
+                on_idle()
+                on_idle = None
+            copies = Counter(busy.values())
+            index = min((i for i, n in copies.items() if n == 1), default=None)
+            if index is None:                      # nothing it could do: let it go now
+                worker.finish()
+                return
+        busy[worker] = index
+        worker.send(tasks[index])
+
     try:
         for _ in range(min(jobs, len(tasks))):
             workers.append(_Worker.start(work, workers, report_steps=on_step is not None))
-        pending = iter(range(len(tasks)))
-        busy = {}                                  # worker -> index of its task
         for worker in workers:
-            _hand_out(worker, pending, tasks, busy, on_start)
+            hand_out(worker)
         while busy:
             interrupts.raise_if_interrupted()
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
             for worker in [w for w in busy if w.conn in ready or w.process.sentinel in ready]:
+                if worker not in busy:             # stopped above: its copy lost the race
+                    continue
                 index = busy[worker]
                 message = worker.receive(tasks[index])
                 if message[0] == "step":
@@ -118,13 +149,13 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None, on_i
                         on_step(index, message[1], message[2])
                     continue
                 del busy[worker]
-                results[index] = message[1]
+                results[index], done[index] = message[1], True
+                for other in [w for w, i in busy.items() if i == index]:
+                    del busy[other]
+                    other.stop()
                 if on_done is not None:
                     on_done(index, message[1])
-                _hand_out(worker, pending, tasks, busy, on_start)
-                if worker not in busy and on_idle is not None:
-                    on_idle()
-                    on_idle = None
+                hand_out(worker)
         for worker in workers:
             worker.finish()
     finally:
@@ -133,23 +164,12 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None, on_i
     return results
 
 
-def _hand_out(worker, pending, tasks, busy, on_start):
-    index = next(pending, None)
-    if index is None:                              # nothing left for it: let it go now
-        worker.finish()
-        return
-    busy[worker] = index
-    if on_start is not None:
-        on_start(index)
-    worker.send(tasks[index])
-
-
 class _Worker:
     """One forked process and the parent's end of its pipe."""
 
     def __init__(self, process, conn):
         self.process, self.conn = process, conn
-        self.finished = False
+        self.finished = self.stopped = False
 
     @classmethod
     def start(cls, work, others, report_steps):
@@ -207,7 +227,10 @@ class _Worker:
 
     def stop(self):
         """Make sure the process has ended and is reaped: it is given ``STOP_SECONDS`` to
-        exit after :meth:`finish`, then terminated, then killed."""
+        exit after :meth:`finish`, then terminated, then killed. (Once; later calls do nothing.)"""
+        if self.stopped:
+            return
+        self.stopped = True
         process = self.process
         if self.finished:
             process.join(STOP_SECONDS)
