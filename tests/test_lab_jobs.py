@@ -214,6 +214,24 @@ def test_overlapping_runs_print_their_finished_lines_in_the_tables_order():
     assert "he_normal (seed 1)" in lines[1]
 
 
+def test_the_live_line_shows_every_run_in_progress_and_the_furthest_copy(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    stream = io.StringIO()
+    bar = Progress(total_runs=33, steps_per_run=200, stream=stream)
+    bar.line.live, bar.line.interval = True, 0.0   # as on a terminal, every update drawn
+    bar.begin(32, "lsuv (seed 1)")
+    bar.begin(33, "lsuv (seed 2)")
+    bar.advance(32, 119, 0.5)
+    bar.advance(33, 9, 0.75)
+    bar.advance(33, 4, 0.9)                         # a second copy of run 33, behind the first
+    last = stream.getvalue().split("\r")[-1]
+    assert "[ 32/33] lsuv (seed 1) 120/200" in last and "[ 33/33] lsuv (seed 2)  10/200" in last
+    monkeypatch.setenv("COLUMNS", "60")
+    bar.advance(32, 120, 0.5)
+    last = stream.getvalue().split("\r")[-1].rstrip()
+    assert len(last) <= 59 and last.endswith("...")   # cut to the terminal's width, never wrapped
+
+
 def _children(pid):
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:

@@ -146,6 +146,9 @@ class Progress:
     def advance(self, number, step, loss):
         if not self.line.live or number not in self._running:
             return
+        shown = self._running[number][1]
+        if shown is not None and step < shown:   # a second copy of the run, behind the first
+            return
         self._running[number][1:] = [step, loss]
         self.line.update(self._live_text())
 
