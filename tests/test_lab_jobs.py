@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from tinynet import cli
+from tinynet import cli, init
 from tinynet.lab import CompareConfig, LabError, compare, workers
 from tinynet.lab import report
 from tinynet.lab.run import Progress, run_one
@@ -197,6 +197,19 @@ def test_a_second_copy_of_the_last_task_finishes_it_when_its_worker_is_stuck(tmp
     assert time.perf_counter() - began < 10      # not the 30 s of the stuck worker
     import multiprocessing
     assert multiprocessing.active_children() == []
+
+
+def _draw(task, on_step):
+    return init.HeNormal(seed=task)((2000, 1000)).tobytes()
+
+
+@needs_fork
+def test_large_draws_in_a_worker_after_the_parent_used_the_parallel_sampler():
+    """2M values: the parallel build in the parent (which starts numba's threading layer);
+    in the worker, the serial build, same bits (a parallel region there could end it)."""
+    here = init.HeNormal(seed=3)((2000, 1000)).tobytes()
+    assert workers.run_tasks(_draw, [3], jobs=1) == [here]
+    assert workers.run_tasks(_draw, [3, 3], jobs=2) == [here, here]
 
 
 def test_overlapping_runs_print_their_finished_lines_in_the_tables_order():

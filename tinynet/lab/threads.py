@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import sys
 
 _PREFIXES = ("scipy_openblas", "openblas")
 _SUFFIXES = ("64_", "")
@@ -73,10 +74,18 @@ def single_blas_thread():
 
 
 def one_thread_per_worker():
-    """For the rest of this process (a worker): tinynet's kernels and OpenBLAS on one thread."""
+    """For the rest of this process (a worker): tinynet's kernels and OpenBLAS on one thread,
+    and every random draw on the samplers' serial build.
+
+    The serial build gives the same bits as the parallel one (``kernels/samplers.py``), and
+    in a forked worker it is the only safe one: numba's OpenMP threading layer ends a
+    forked child that enters a parallel region ("fork() called from a process already
+    using GNU OpenMP") once the parent has used it."""
     from .. import kernels
+    from ..kernels import samplers
 
     kernels.set_num_threads(1)
+    samplers.SERIAL_MAX_TASKS = sys.maxsize
     controls = _openblas_controls()
     if controls is not None:
         controls[1](1)

@@ -20,9 +20,11 @@ interpreter and lose all of that. Where ``fork`` is not available or not safe (e
 platform but Linux; macOS's system libraries are not fork-safe), :func:`fork_available`
 is False and the lab runs its fits in its own process (``jobs=1``).
 
-Each worker runs tinynet's kernels and OpenBLAS on one thread
-(:func:`tinynet.lab.threads.one_thread_per_worker`), so that ``jobs`` workers use ``jobs``
-cores and never compete for them. The kernels' helper threads do not survive a fork
+Each worker runs tinynet's kernels and OpenBLAS on one thread, and the random samplers
+on their serial build (:func:`tinynet.lab.threads.one_thread_per_worker`), so that
+``jobs`` workers use ``jobs`` cores and never compete for them -- and never enter a numba
+parallel region, which numba's OpenMP layer refuses in a forked child once the parent
+has used it. The kernels' helper threads do not survive a fork
 (``tinynet/kernels/pool.py`` forgets them in the child); OpenBLAS re-creates its own pool
 after a fork.
 
@@ -202,8 +204,9 @@ class _Worker:
             code = self.process.exitcode
             how = (f"was killed by signal {signal.Signals(-code).name}" if code is not None and code < 0
                    else f"ended with exit code {code}")
-            raise WorkerDied(f"the worker process running {task} {how} (out of memory?); "
-                             "try again with fewer jobs (--jobs 1)") from None
+            hint = " (out of memory?)" if code == -signal.SIGKILL else ""
+            raise WorkerDied(f"the worker process running {task} {how} before it finished{hint}; "
+                             "--jobs 1 runs the fits in this process") from None
         if message[0] == "error":
             raise _rebuilt(message[1], message[2]) from WorkerTraceback(message[3])
         return message
