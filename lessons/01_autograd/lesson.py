@@ -6,7 +6,7 @@
 # every op: each op turns dL/d(output) into dL/d(input). This script builds
 # f(a, b) = Σ tanh(a ⊙ b) with tinynet, checks its gradient by hand and by central
 # differences, shows that gradients accumulate, and plots how the finite-difference
-# check depends on its step h. Run: `python lesson.py` (about 1 s on an idle 2-core machine).
+# check depends on its step h. Run: `python lesson.py` (about 2 s on an idle 2-core machine).
 
 # %%
 import os

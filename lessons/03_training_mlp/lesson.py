@@ -7,7 +7,7 @@
 # We train it once with tinynet (the loop written out: forward, loss, zero_grad,
 # backward, step), then train many seeds at once with lesson 2's backward vectorized over
 # seeds in numpy — checked against tinynet to 1e-12 — to show the result holds for every
-# seed, not a lucky one. Run: `python lesson.py` (about 13 s on an idle 2-core machine).
+# seed, not a lucky one. Run: `python lesson.py` (about 10 s on an idle 2-core machine).
 
 # %%
 import os

@@ -5,7 +5,7 @@
 # 0 at every step, so nothing but the output bias can move — and on balanced classes even
 # its gradient is 0: the loss sits at ln 2 and the accuracy at 0.5 forever. With random
 # biases the gradient creeps in one layer per step: W3 at step 0, W2 at step 1, W1 at
-# step 2. Run: `python lesson.py` (about 7 s on an idle 2-core machine).
+# step 2. Run: `python lesson.py` (about 4 s on an idle 2-core machine).
 
 # %%
 import importlib.util

@@ -6,7 +6,7 @@
 # (ReLU) — far below 1, so the signal vanishes; with σ = 1 the same factor is far above 1,
 # so ReLU activations explode and tanh units saturate at ±1. Then the lesson-3 network
 # with weights ×10: its very first loss is infinite (computed naively) or huge (computed
-# stably). Run: `python lesson.py` (about 2 s on an idle 2-core machine). Figures go to ./out/ or $TINYNET_OUT.
+# stably). Run: `python lesson.py` (about 3 s on an idle 2-core machine). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
 import os

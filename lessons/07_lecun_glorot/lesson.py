@@ -6,7 +6,7 @@
 # images). The "standard" init U[−1/√n, 1/√n] has Var(W) = 1/(3n): every layer shrinks the
 # activations by about 1/√3 going forward and the gradients by the same going backward.
 # The "normalized" init (glorot_uniform) has Var(W) = 2/(n_in + n_out) and keeps both.
-# Run: `python lesson.py` (about 4 s on an idle 2-core machine). Figures go to ./out/ or $TINYNET_OUT.
+# Run: `python lesson.py` (about 6 s on an idle 2-core machine). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
 import os

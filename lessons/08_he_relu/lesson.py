@@ -6,7 +6,7 @@
 # 30 layers almost nothing is left. He et al. (2015) double the variance, Var(W) = 2/n.
 # Two experiments: the activation std through a 30-layer ReLU MLP at init, and training
 # a 30-layer MLP on standardized Fashion-MNIST, where Xavier stalls (He et al. 2015, fig. 3).
-# Run: `python lesson.py` (about 17 s on an idle 2-core machine). Figures go to ./out/ or $TINYNET_OUT.
+# Run: `python lesson.py` (about 13 s on an idle 2-core machine). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
 import importlib.util

@@ -7,7 +7,7 @@
 # shrink the output layer's weights and watch the first loss come down to ln 10; (3) on a
 # deliberately imbalanced set we also set the output bias to the log class prior, which
 # starts the loss at the prior's entropy and removes the "hockey stick" at the start of the
-# loss curve. Run: `python lesson.py` (about 20 s). Figures go to ./out/ or $TINYNET_OUT.
+# loss curve. Run: `python lesson.py` (about 15 s). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
 import os
@@ -220,7 +220,7 @@ def save_figures(losses, curves, entropy, out=OUT):
 
 # %% Run everything
 def main():
-    print("This lesson takes about 20 s.", flush=True)
+    print("This lesson takes about 15 s.", flush=True)
     (x_train, y_train), _ = data.load_standardized_fashion_mnist()
     x, y = x_train[:2000], y_train[:2000]
 

@@ -9,7 +9,7 @@
 # + momentum and with Adam for the same 300 steps (3 seeds): how much of the gap between
 # σ = 0.01, Glorot and He survives, and what does not change (zeros and constants still
 # fail: symmetry is not a scale problem); (3) where Adam's rescue ends: gradients below its
-# eps. Run: `python lesson.py` (about 40 s). Figures go to ./out/ or $TINYNET_OUT.
+# eps. Run: `python lesson.py` (about 20 s). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
 import os
@@ -215,7 +215,7 @@ def save_figures(steps, results, out=OUT):
 
 # %% Run everything
 def main():
-    print("This lesson takes about 40 s (it trains 22 small networks for 300 steps each).", flush=True)
+    print("This lesson takes about 20 s (it trains 22 small networks for 300 steps each).", flush=True)
     train_set, test_set = data.load_standardized_fashion_mnist()
     x, y = train_set[0][:BATCH], train_set[1][:BATCH]
 

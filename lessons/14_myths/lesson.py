@@ -5,7 +5,7 @@
 # each tested by an experiment that prints its measurement and a verdict. The snippets
 # of exercises.py (A-H) are the code their authors wrote. Fashion-MNIST stands in for
 # MNIST where a myth needs images (both are 28 x 28 = 784 pixels, 10 classes).
-# Run: `python lesson.py` (about 20 s). Figures go to ./out/ or $TINYNET_OUT.
+# Run: `python lesson.py` (about 10 s). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
 import math
@@ -279,7 +279,7 @@ def verdict(text):
 
 
 def main():
-    print("This lesson takes about 20 s (it trains 11 small networks for 300 steps each).", flush=True)
+    print("This lesson takes about 10 s (it trains 11 small networks for 300 steps each).", flush=True)
     raw = data.load_fashion_mnist()
     train_set, test_set = data.load_standardized_fashion_mnist(raw=raw)
 
