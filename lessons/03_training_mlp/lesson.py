@@ -5,9 +5,9 @@
 # 100 test points, noise 0.05), a 2-10-5-1 ReLU network with a sigmoid output, full-batch
 # gradient descent with learning rate 0.01 for 15,000 steps, He initialization.
 # We train it once with tinynet (the loop written out: forward, loss, zero_grad,
-# backward, step), then train many seeds at once with lesson 2's backward vectorized over
-# seeds in numpy — checked against tinynet to 1e-12 — to show the result holds for every
-# seed, not a lucky one. Run: `python lesson.py` (about 10 s on an idle 2-core machine).
+# backward, step), then train many seeds at once with lesson 2's backward in a compiled
+# loop, one network per seed — checked against tinynet to 1e-12 — to show the result holds
+# for every seed, not a lucky one. Run: `python lesson.py` (about 10 s on an idle 2-core machine).
 
 # %%
 import os
@@ -79,7 +79,7 @@ def run(seed=0, steps=STEPS, kernel_initializer="he_normal"):
             "seconds": seconds, "steps": steps}
 
 
-# %% Many seeds at once: lesson 2's backward, vectorized over a leading "seed" axis
+# %% Many seeds at once: lesson 2's backward for a stack of networks, one per seed
 def initial_weights(seeds, kernel_initializer="he_normal"):
     """The kernels tinynet's build_model would draw for each seed (biases start at 0)."""
     stacks = []
