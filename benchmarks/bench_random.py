@@ -171,21 +171,28 @@ def main_per_call(args):
         write_section("random-per-call", body)
 
 
+def round_robin(contenders, reps):
+    """({name: [seconds per call]}, load average before): each contender called once to warm
+    up (and compile), then ``reps`` rounds in which every contender runs once, in turn."""
+    times = {k: [] for k in contenders}
+    for f in contenders.values():
+        f()                                            # warm-up and JIT compile
+    load_before = os.getloadavg()[0]
+    for _ in range(reps):
+        for k, f in contenders.items():
+            t0 = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - t0)
+    return times, load_before
+
+
 def main_serial(args):
     g, rng, n = tr.Generator(0), np.random.default_rng(0), args.n
     c = {"numpy Generator.random f64": lambda: rng.random(n)}
     for sampler, dtype in SAMPLERS:
         c[f"tinynet {sampler} {np.dtype(dtype).name}"] = (
             lambda s=sampler, d=dtype: getattr(g, s)(n, dtype=d))
-    times = {k: [] for k in c}
-    for f in c.values():
-        f()                                            # warm-up and JIT compile
-    load_before = os.getloadavg()[0]
-    for _ in range(args.reps):
-        for k, f in c.items():
-            t0 = time.perf_counter()
-            f()
-            times[k].append(time.perf_counter() - t0)
+    times, load_before = round_robin(c, args.reps)
     ref = min(times["numpy Generator.random f64"])
     lines = ["## random: serial builds (benchmarks/bench_random.py --serial)", "",
              f"Machine: {machine()}", f"Command: `python benchmarks/bench_random.py --serial --n {n} "
@@ -219,15 +226,7 @@ def main():
             ap.error(f"--serial needs --n <= {limit} (the float64 serial limit); got {args.n}")
         return main_serial(args)
     c = contenders(args.n)
-    times = {k: [] for k in c}
-    for f in c.values():
-        f()                                            # warm-up and JIT compile
-    load_before = os.getloadavg()[0]
-    for _ in range(args.reps):
-        for k, f in c.items():
-            t0 = time.perf_counter()
-            f()
-            times[k].append(time.perf_counter() - t0)
+    times, load_before = round_robin(c, args.reps)
     rate = {k: args.n / statistics.median(v) for k, v in times.items()}
     load = f"1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the runs"
 
