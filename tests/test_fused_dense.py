@@ -1,4 +1,6 @@
 """The fused Dense op (tinynet/fused.py) against the plain linear + activation graph."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -6,6 +8,11 @@ from hypothesis import strategies as st
 
 import tinynet as tn
 from tinynet import fused, nn
+from tinynet.lessons import load_module
+
+
+array_from_subprocess = load_module(Path(__file__).with_name("subprocess_arrays.py"),
+                                    "subprocess_arrays").array_from_subprocess
 
 F = nn.functional
 ACTS = sorted(fused.ACTIVATIONS)
@@ -153,9 +160,6 @@ def test_every_activation_of_the_table_is_fused_from_its_scalar_functions():
 def test_fused_kernels_and_optimizers_run_with_jit_disabled():
     """NUMBA_DISABLE_JIT=1 runs the fused loops and the optimizer updates as plain Python,
     with the results of the compiled code (float64, to rounding)."""
-    import os
-    import subprocess
-    import sys
     import textwrap
     code = textwrap.dedent("""
         import sys
@@ -175,14 +179,5 @@ def test_fused_kernels_and_optimizers_run_with_jit_disabled():
                 opt.zero_grad(); loss.backward(); opt.step()
         np.save(sys.argv[1], np.concatenate([p.data.ravel() for p in model.parameters()]))
     """)
-    import tempfile
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for flag in ("0", "1"):
-            path = os.path.join(tmp, f"w{flag}.npy")
-            env = dict(os.environ, NUMBA_DISABLE_JIT=flag)
-            proc = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True,
-                                  text=True, timeout=300)
-            assert proc.returncode == 0, proc.stderr
-            results.append(np.load(path))
+    results = [array_from_subprocess(code, NUMBA_DISABLE_JIT=flag) for flag in ("0", "1")]
     np.testing.assert_allclose(results[1], results[0], rtol=1e-12, atol=1e-14)

@@ -2,14 +2,18 @@
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tinynet import kernels
 from tinynet.kernels.matmul import matmul_numba
+from tinynet.lessons import load_module
+
+array_from_subprocess = load_module(Path(__file__).with_name("subprocess_arrays.py"),
+                                    "subprocess_arrays").array_from_subprocess
 
 
 def test_backend_switch_and_context_manager_restore():
@@ -169,15 +173,7 @@ def test_numba_kernel_gives_the_same_bits_on_one_thread():
                matmul_nt_numba(a, np.ascontiguousarray(b.T), c).copy()]
         np.save(sys.argv[1], np.stack(out))
     """)
-    results = []
-    for threads in ("1", "2"):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "c.npy")
-            env = dict(os.environ, NUMBA_NUM_THREADS=threads)
-            proc = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True,
-                                  text=True, timeout=300)
-            assert proc.returncode == 0, proc.stderr
-            results.append(np.load(path))
+    results = [array_from_subprocess(code, NUMBA_NUM_THREADS=threads) for threads in ("1", "2")]
     np.testing.assert_array_equal(results[0], results[1])
 
 

@@ -4,17 +4,19 @@ PyTorch is NCHW with (out, in, kh, kw) kernels; tinynet is NHWC with (kh, kw, in
 The comparison transposes both ways and asserts float64 agreement to 1e-9 forward and
 backward; it skips where torch is not installed.
 """
-import os
-import subprocess
-import sys
-import tempfile
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import tinynet as tn
 from tinynet import conv_ops, init, nn
+from tinynet.lessons import load_module
+
+
+array_from_subprocess = load_module(Path(__file__).with_name("subprocess_arrays.py"),
+                                    "subprocess_arrays").array_from_subprocess
 
 
 def _random_geometry(rng):
@@ -193,15 +195,7 @@ def test_conv_gives_the_same_bits_with_one_and_two_threads():
         out.backward(np.cos(out.data))
         np.save(sys.argv[1], np.concatenate([out.data.ravel(), x.grad.ravel(), k.grad.ravel()]))
     """)
-    results = []
-    for threads in ("1", "2"):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "c.npy")
-            env = dict(os.environ, NUMBA_NUM_THREADS=threads)
-            proc = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True,
-                                  text=True, timeout=300)
-            assert proc.returncode == 0, proc.stderr
-            results.append(np.load(path))
+    results = [array_from_subprocess(code, NUMBA_NUM_THREADS=threads) for threads in ("1", "2")]
     np.testing.assert_array_equal(results[0], results[1])
 
 
@@ -221,13 +215,5 @@ def test_window_kernels_run_without_jit():
         out.backward(np.cos(out.data))
         np.save(sys.argv[1], np.concatenate([out.data.ravel(), x.grad.ravel(), k.grad.ravel()]))
     """)
-    results = []
-    for disable in ("1", "0"):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "c.npy")
-            env = dict(os.environ, NUMBA_DISABLE_JIT=disable)
-            proc = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True,
-                                  text=True, timeout=300)
-            assert proc.returncode == 0, proc.stderr
-            results.append(np.load(path))
+    results = [array_from_subprocess(code, NUMBA_DISABLE_JIT=disable) for disable in ("1", "0")]
     np.testing.assert_allclose(results[0], results[1], rtol=1e-12, atol=1e-12)
