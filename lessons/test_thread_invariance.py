@@ -10,12 +10,11 @@ to the last bit. Wall-clock times are the one thing a lesson prints that may dif
 probe below records them.
 """
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tinynet.lesson_tests import stdout_per_thread_count
 
 LESSONS = Path(__file__).resolve().parent
 
@@ -139,18 +138,11 @@ print(json.dumps(out))
 """
 
 
-def _measure(threads, probes):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), NUMBA_NUM_THREADS=str(threads),
-               OMP_NUM_THREADS=str(threads), MPLBACKEND="Agg")
-    done = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(probes), str(LESSONS)],
-                          capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.slow
 def test_lessons_print_the_same_numbers_with_1_and_2_threads():
     probes = {str(n): code for n, code in PROBES.items()}
-    one, two = _measure(1, probes), _measure(2, probes)
+    outputs = stdout_per_thread_count(RUNNER, json.dumps(probes), str(LESSONS), timeout=600,
+                                      env={"MPLBACKEND": "Agg"})
+    one, two = (json.loads(out.strip().splitlines()[-1]) for out in outputs)
     differ = [n for n in probes if one[n] != two[n]]
     assert not differ, f"lessons whose numbers change with the thread count: {differ}"

@@ -129,6 +129,24 @@ def have_fashion_mnist():
 NO_FASHION_MNIST = "Fashion-MNIST not found (apt-get install dataset-fashion-mnist, or see `tinynet.data`)"
 
 
+def stdout_per_thread_count(code, *argv, counts=("1", "2"), timeout=300, env=None):
+    """What ``python -c code argv...`` prints, run in a fresh process once per thread count,
+    with OpenBLAS, OpenMP and numba all at that count (they read it only at start-up), plus
+    the variables in ``env``. A lesson's claim test compares the outputs: its numbers must
+    not depend on the machine's threads."""
+    import subprocess
+    import sys
+    outputs = []
+    for threads in counts:
+        variables = dict(os.environ, **(env or {}), OPENBLAS_NUM_THREADS=threads,
+                         OMP_NUM_THREADS=threads, NUMBA_NUM_THREADS=threads)
+        done = subprocess.run([sys.executable, "-c", code, *argv], env=variables, capture_output=True,
+                              text=True, timeout=timeout)
+        assert done.returncode == 0, done.stderr[-2000:]
+        outputs.append(done.stdout)
+    return outputs
+
+
 # --------------------------------------------------------------------------- initializer graders
 KURTOSIS = {"uniform": -1.2, "normal": 0.0, "truncated": -0.6345}   # excess kurtosis of each family
 TRUNCATED_STD = 0.87962566103423978     # std of a standard normal cut at ±2

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_MNIST
+from tinynet.lesson_tests import lesson_script, have_fashion_mnist, NO_FASHION_MNIST, stdout_per_thread_count
 
 lesson = lesson_script(__file__, 15)
 README = " ".join((Path(__file__).resolve().parent / "README.md").read_text(encoding="utf-8").split())
@@ -92,13 +92,5 @@ print(repr(run["test_accuracy"]), repr(run["init_ratio"]), [repr(float(v)) for v
 def test_numbers_do_not_depend_on_thread_counts():
     """Twenty steps of the 30-layer race in fresh processes with 1 and 2 BLAS and numba
     threads: the same bits."""
-    import subprocess
-    import sys
-    outputs = []
-    for threads in ("1", "2"):
-        env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, NUMBA_NUM_THREADS=threads)
-        done = subprocess.run([sys.executable, "-c", _SNIPPET, str(Path(lesson.__file__))], env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr[-2000:]
-        outputs.append(done.stdout)
+    outputs = stdout_per_thread_count(_SNIPPET, str(Path(lesson.__file__)))
     assert outputs[0] == outputs[1]
