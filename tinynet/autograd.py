@@ -93,11 +93,11 @@ class Function:
 
     @staticmethod
     def forward(ctx, *args):  # pragma: no cover - documented interface
-        raise NotImplementedError
+        raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
 
     @staticmethod
     def backward(ctx, grad):  # pragma: no cover - documented interface
-        raise NotImplementedError
+        raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
 
     @classmethod
     def apply(cls, *inputs, **params):

@@ -111,11 +111,11 @@ class Optimizer:
 
     def _hyperparameters(self, scalar):  # pragma: no cover - interface
         """The hyperparameters ``_update`` needs, each as ``scalar(value)`` (e.g. np.float32)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define _hyperparameters(scalar)")
 
     def _update(self, w, grad, state, hyper):  # pragma: no cover - interface
         """Update the parameter array ``w`` in place from ``grad`` and its ``state`` dict."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define _update(w, grad, state, hyper)")
 
 
 #: The velocity passed to the SGD kernel when there is no momentum (an empty array: the
