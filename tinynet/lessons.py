@@ -117,14 +117,15 @@ class Result:
     status: str          # PASSED, FAILED or NOT_IMPLEMENTED
     message: str = ""
 
-    def line(self):
+    def line(self, width=24):
+        """``  name  STATUS (detail)``, the name padded to ``width`` so that a lesson's lines align."""
         if self.status == FAILED and self.message:
             detail = f": {self.message}"
         elif self.status == NOT_IMPLEMENTED and "hint" in self.message:
             detail = f" ({self.message.split(': ', 1)[-1] if self.message.startswith(NOT_IMPLEMENTED) else self.message})"
         else:
             detail = ""
-        return f"  {self.exercise:<24} {self.status}{detail}"
+        return f"  {self.exercise:<{width}} {self.status}{detail}"
 
 
 # --------------------------------------------------------------------------- finding lessons
@@ -290,8 +291,9 @@ def check_lesson(n):
         print(f"tinynet: error: {error}", file=sys.stderr)
         return USAGE_ERROR
     print(f"Lesson {lesson.number}: {lesson.title}  ({lesson.path / 'exercises.py'})")
+    width = max([24] + [len(r.exercise) for r in results])
     for result in results:
-        print(result.line())
+        print(result.line(width))
     passing = sum(r.status == PASSED for r in results)
     print(f"{passing}/{len(results)} exercises passing.", end=" ")
     if passing == len(results):
