@@ -114,15 +114,16 @@ def finished(n, exercises):
         return True, ""
     first = next(name for name in exercises if name not in passing)
     result = results.get(first) or results.get("(grader)")
+    broken = result is not None and result.status == FAILED and "does not import" in result.message
     if result is None:
         status = "not in exercises.py"
-    elif result.status == FAILED and "does not import" in result.message:
+    elif broken:
         status = result.message.split("\n")[0]                 # the file itself is broken: say how
     elif result.status == FAILED:
         status = f"fails `tinynet check {n}`"
     else:
         status = result.status
-    if len(exercises) == 1 or "does not import" in status:
+    if len(exercises) == 1 or broken:
         return False, f"lesson {n} not done ({status})"
     return False, f"lesson {n} not done ({len(passing)} of {len(exercises)} pass; {first}: {status})"
 

@@ -37,13 +37,17 @@ _current = {"job": None, "generation": 0}
 _helpers = []
 
 
+def usable_cpus():
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def _default_threads():
     """NUMBA_NUM_THREADS (numba's own setting), at most the CPUs this process may use."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(numba.config.NUMBA_NUM_THREADS, cpus))
+    return max(1, min(numba.config.NUMBA_NUM_THREADS, usable_cpus()))
 
 
 def threads():

@@ -117,7 +117,7 @@ class Progress:
     def __init__(self, total_runs, steps_per_run, enabled=True, stream=None):
         self.total, self.steps = total_runs, steps_per_run
         self.line = ProgressLine(enabled=enabled, stream=stream)
-        self.run, self.label = 0, ""
+        self.run = 0
         self._running = {}     # number -> [label, step, loss]
         self._finished = {}    # number -> its finished line, until the runs before it are printed
         self._printed = 0
@@ -130,7 +130,6 @@ class Progress:
     # -- one run at a time -------------------------------------------------------------
     def start(self, label):
         self.run += 1
-        self.label = label
         self.begin(self.run, label)
 
     def step(self, step, loss):

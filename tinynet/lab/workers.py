@@ -57,6 +57,7 @@ from collections import Counter
 from multiprocessing.connection import wait
 
 from .. import interrupts
+from ..kernels.pool import usable_cpus  # noqa: F401  (the lab's CPU count is the kernels' one)
 from .errors import LabError
 from .threads import one_thread_per_worker
 
@@ -70,14 +71,6 @@ _PR_SET_PDEATHSIG = 1
 def fork_available():
     """True where workers can be forked safely (Linux)."""
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-
-
-def usable_cpus():
-    """The CPUs this process may run on (its affinity mask where the OS has one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 class WorkerError(RuntimeError):
@@ -111,7 +104,7 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None, on_i
     makes the others wait. ``work`` must give the same value wherever it runs (the lab's
     fits do, bit for bit)."""
     tasks = list(tasks)
-    results, done = [None] * len(tasks), [False] * len(tasks)
+    results = [None] * len(tasks)
     pending = list(range(len(tasks)))[::-1]        # pop() gives the next task, in order
     busy = {}                                      # worker -> index of the task it computes
     workers = []
@@ -152,7 +145,7 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None, on_i
                         on_step(index, message[1], message[2])
                     continue
                 del busy[worker]
-                results[index], done[index] = message[1], True
+                results[index] = message[1]
                 for other in [w for w, i in busy.items() if i == index]:
                     del busy[other]
                     other.stop()
@@ -299,8 +292,7 @@ def _describe(err):
     text = "".join(traceback.format_exception(type(err), err, err.__traceback__))
     description = f"{type(err).__name__}: {err}"
     try:
-        pickled = pickle.dumps(err)
-        pickle.loads(pickled)                         # some exceptions pickle but cannot be rebuilt
+        pickled = pickle.dumps(err)   # one that pickles but cannot be rebuilt: see _rebuilt
     except Exception:  # noqa: BLE001
         pickled = None
     return pickled, description, text
