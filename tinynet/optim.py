@@ -119,7 +119,7 @@ class Optimizer:
 
 
 #: The velocity passed to the SGD kernel when there is no momentum (an empty array: the
-#: kernel's signal to skip the velocity), one per dtype.
+#: kernel's signal to skip the velocity), one per float dtype a parameter can have.
 _NO_VELOCITY = {np.dtype(np.float32): np.empty(0, np.float32), np.dtype(np.float64): np.empty(0, np.float64)}
 
 
@@ -147,9 +147,7 @@ class SGD(Optimizer):
                 v = state["velocity"] = np.empty(w.shape, w.dtype)
             v = v.reshape(-1)
         else:
-            v = _NO_VELOCITY.get(w.dtype)
-            if v is None:
-                v = np.empty(0, w.dtype)
+            v = _NO_VELOCITY[w.dtype]
         _update_in_place(_sgd_update, w, _flat(grad, w.dtype), v, lr, mu, damped, wd, self.nesterov, first)
 
 
