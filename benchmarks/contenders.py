@@ -23,7 +23,7 @@ from tinynet import kernels, nn, optim
 from handwritten_numpy import NumpyMLP
 
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
-SETTLE = 0.02   # seconds of untimed rest before each turn
+SETTLE = 0.15   # seconds of untimed rest before each turn (OpenBLAS spins ~0.1 s after a call)
 
 
 def in_fair_order(names, rng):

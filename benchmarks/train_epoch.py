@@ -41,8 +41,8 @@ def matmul_paths():
     from tinynet.kernels import numba_backend
 
     return (f"every product runs tinynet's numba kernel; products of at least "
-            f"{numba_backend.PARALLEL_MIN_MACS} multiply-adds shared among tinynet's pool "
-            f"threads, smaller ones serially (same bits)")
+            f"{numba_backend.PARALLEL_MIN_MACS} multiply-adds shared among the threads of "
+            f"tinynet.kernels.gemm_team, smaller ones serially (same bits)")
 
 
 def run_epochs(contenders, x, y, epochs, chunk, seed=0):

@@ -23,6 +23,7 @@ TRAIN = textwrap.dedent("""
     import numba
     import tinynet as tn
     from tinynet import data, kernels, nn, optim
+    from tinynet.kernels import gemm_team
 
     assert kernels.backend() == "numba"
     if sys.argv[2] == "shared":      # every product through the pool, however small
@@ -45,7 +46,7 @@ TRAIN = textwrap.dedent("""
         losses.append(loss.data)
     weights = [p.data for p in model.parameters()]
     np.savez(sys.argv[1], losses=np.array(losses), threads=numba.get_num_threads(),
-             *weights)
+             helped=gemm_team.blocks_helped(), *weights)
 """)
 
 
@@ -63,15 +64,16 @@ def train_with_threads(threads, folder, paths="default"):
 @pytest.mark.slow
 @pytest.mark.skipif(not have_fashion_mnist(), reason=NO_FASHION_MNIST)
 def test_fashion_mnist_training_is_bit_identical_on_one_and_two_threads():
-    """One thread; two threads; two threads with every product shared among them (the
-    course's products are below matmul.PARALLEL_MIN_MACS, so by default they run serially
-    on two threads too, and only the third run takes the shared path)."""
+    """One thread; two threads (the hidden layers' products shared, the output layer's
+    below matmul.PARALLEL_MIN_MACS and serial); two threads with every product shared."""
     with tempfile.TemporaryDirectory() as folder:
         one = train_with_threads(1, folder)
         two = train_with_threads(2, folder)
         shared = train_with_threads(2, folder, "shared")
     assert int(one.pop("threads")) == 1 and int(two.pop("threads")) == 2
     assert int(shared.pop("threads")) == 2
+    assert int(one.pop("helped")) == 0
+    assert int(two.pop("helped")) > 0 and int(shared.pop("helped")) > 0   # really shared
     assert one["losses"].shape == (200,) and np.isfinite(one["losses"]).all()
     assert one["losses"][-20:].mean() < one["losses"][:20].mean()   # it did learn
     for other in (two, shared):

@@ -24,20 +24,25 @@ Backends
 --------
 ``"numba"``  :mod:`.matmul`, tinynet's own blocked kernel: the default, and every product
              of training runs on it, at every shape. Products of at least
-             ``matmul.PARALLEL_MIN_MACS`` = 2^26 multiply-adds (m·n·k) split their
-             blocks over the threads of :mod:`.pool`; smaller ones (every product of the
-             course's 784-256-128-10 MLP among them: waking a thread costs more than it
-             saves there) run the same blocks one after another on the calling thread. Both paths sum every entry in the same order, so which one
-             runs, and how many threads there are, never changes a bit (see
-             :mod:`.matmul`, "Summation order, and what is reproducible").
+             ``matmul.PARALLEL_MIN_MACS`` = 2^22 multiply-adds (m·n·k) split their
+             blocks over the threads of :mod:`.gemm_team`, which take them inside
+             compiled code (the course's 784-256-128-10 MLP shares its two hidden
+             layers' products); smaller ones (its 10-class output layer) run the same
+             blocks one after another on the calling thread. Both paths sum every entry
+             in the same order, so which one runs, and how many threads there are, never
+             changes a bit (see :mod:`.matmul`, "Summation order, and what is
+             reproducible").
 ``"blas"``   :mod:`.numpy_backend`, numpy's ``matmul`` (OpenBLAS): the reference in tests
              and the comparison a learner can switch to. ``"numpy"`` is accepted as
              another name for it. BLAS sums in an order that depends on its own blocking
              and its thread count, so its results may change with ``OPENBLAS_NUM_THREADS``.
 
-Threads: ``kernels.set_num_threads(n)`` / ``kernels.get_num_threads()`` size the pool of
-:mod:`.pool` that large products share (default: ``NUMBA_NUM_THREADS``, at most the CPUs
-this process may use).
+Threads: ``kernels.set_num_threads(n)`` / ``kernels.get_num_threads()`` set how many
+threads share a large product, and the other kernels of :mod:`.pool` (default:
+``NUMBA_NUM_THREADS``, at most the CPUs this process may use). A helper thread watches for
+the next product for 2 ms after its last block and then sleeps; on a machine whose other
+programs take its CPUs, the helpers step aside (:mod:`.gemm_team`, "A machine that is busy
+elsewhere").
 
 Reproducibility: what gives the same bits, and what does not
 ------------------------------------------------------------

@@ -1,0 +1,280 @@
+"""Threads that share one matrix product's blocks inside compiled code, with no Python between blocks.
+
+    from tinynet.kernels import gemm_team
+    gemm_team.run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks)
+    # -> True once blocks 0 .. blocks-1 of c = P·Qᵀ are done; False if the team was busy
+    #    (another Python thread's product) or cannot run here: the caller runs them serially
+
+Why a team of its own? :mod:`.pool` hands blocks to helper threads through Python: a
+helper that sleeps on a condition variable needs a futex wake and then the GIL before its
+first block. Measured on this project's 2-core machine, that costs 24-100 us, as much as
+one of the course's products (the layer-1 product 128 x 784 x 256 takes ~200 us), so the
+course's products used to run serially and the second core idled.
+
+Here each helper thread, once started, runs one compiled loop (:func:`_work`,
+``nogil``) that watches a shared control array. The calling thread publishes a job
+there -- the addresses, shapes and strides of the operands -- and takes blocks itself
+at once. A helper that sees the job takes blocks too, until none is left; the caller
+then waits only for the blocks a helper has already started. No GIL, no Python, no
+system call on the way: a watching helper joins within a microsecond or so.
+
+The control array (int64; entries 8 apart, so each counter has its own 64-byte cache line)
+
+    WORD  = generation << 32 | blocks << 16 | next block to take
+    DONE  = blocks finished
+    AWAKE = helpers in their compiled loop (the others sleep in Python)
+    CALM_AFTER = the clock reading (ns) before which helpers should not watch (see below)
+    BACKOFF = the length of the last such pause (ns)
+    HELPED = blocks the helpers have taken, all jobs together (for tests and benchmarks)
+    DESC ... = the job's descriptor (:data:`_FIELDS`)
+
+A thread takes block ``next`` by a compare-and-exchange of WORD from ``g|B|next`` to
+``g|B|next+1``: it succeeds for exactly one thread, and only while job ``g`` still has
+blocks. The caller rewrites the descriptor only after every block of the previous job
+is finished, so a thread that took a block of job ``g`` read job ``g``'s descriptor
+(:mod:`.atomics` gives the orderings that make this so).
+
+Which thread computes a block never changes a bit: each block is one call of the same
+compiled :func:`.gemm_blocks._multiply_blocks`, writing its own part of ``c``.
+
+A machine that is busy elsewhere
+--------------------------------
+A watching helper keeps a CPU busy. Alone on its cores that costs nothing, but when
+another program wants the CPU, a watcher takes time slices from it -- and from the
+calling thread. So a helper watches for at most WATCH_NS after its last block, then
+sleeps in Python until the next product wakes it. And when a helper or the caller finds
+that it lost its CPU for a while (two clock readings of its wait loop more than
+PREEMPTED_NS apart: the machine has more runnable threads than cores), it sets
+CALM_AFTER to BACKOFF_NS from now: until then the helpers sleep and products are not
+shared. The caller never waits for a helper to wake up, only for blocks already taken.
+"""
+import os
+import threading
+
+import numpy as np
+from numba import njit
+
+from . import atomics, pool
+from .atomics import compare_exchange, fetch_add, load, now_ns, store, yield_cpu
+from .gemm_blocks import _multiply_blocks, scratch
+
+WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, HELPED, DESC = 0, 8, 16, 24, 32, 40, 48
+_FIELDS = ("p_address", "p_length", "ps0", "ps1", "m", "k", "q_address", "q_length", "qs0", "qs1",
+           "n", "c_address", "c_rows", "c_columns", "swap", "mc", "itemsize")
+(P_ADDRESS, P_LENGTH, PS0, PS1, M, K, Q_ADDRESS, Q_LENGTH, QS0, QS1, N, C_ADDRESS, C_ROWS,
+ C_COLUMNS, SWAP, MC, ITEMSIZE) = range(DESC, DESC + len(_FIELDS))
+MAX_BLOCKS = (1 << 16) - 1      # blocks of one job: they must fit in WORD's 16 bits
+
+WATCH_NS = 2_000_000            # a helper watches this long after its last block, then sleeps
+PREEMPTED_NS = 2_000_000        # a gap this long between two readings of a wait loop: CPU lost
+BACKOFF_NS = (4_000_000, 128_000_000)   # then nothing is shared for 4 ms, doubled up to 128 ms
+#                                         while the machine stays crowded
+
+# why _work returned (with the last generation it has seen)
+SLEEP, OTHER_DTYPE, CROWDED, FINISHED = 0, 1, 2, 3
+
+
+@njit(nogil=True, cache=True)
+def _back_off(ctl, now):
+    """The machine took a thread of the team off its CPU: share nothing for a while.
+
+    The pause is BACKOFF_NS[0] after a calm spell, and doubles (up to BACKOFF_NS[1]) each
+    time it happens again within a pause's length of the last one ending -- one late
+    wake-up on an idle machine costs a few milliseconds of serial products, a machine that
+    stays busy elsewhere gets the helpers out of its way.
+    """
+    calm_after, backoff = load(ctl, CALM_AFTER), load(ctl, BACKOFF)
+    if now < calm_after:
+        return
+    if backoff == 0 or now > calm_after + backoff:
+        backoff = BACKOFF_NS[0]
+    else:
+        backoff = min(2 * backoff, BACKOFF_NS[1])
+    store(ctl, BACKOFF, backoff)
+    store(ctl, CALM_AFTER, now + backoff)
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _take_blocks(ctl, generation, qb, acc):
+    """Take and compute blocks of job ``generation`` until none is left; the count taken.
+
+    The operands are rebuilt from the descriptor's addresses as arrays of qb's dtype (the
+    caller checked that it is the job's), so the helpers and the caller call the block
+    kernel with the same argument types: one compiled specialization per dtype.
+    """
+    pf = atomics.as_array(ctl[P_ADDRESS], (ctl[P_LENGTH],), qb)
+    qf = atomics.as_array(ctl[Q_ADDRESS], (ctl[Q_LENGTH],), qb)
+    c = atomics.as_array(ctl[C_ADDRESS], (ctl[C_ROWS], ctl[C_COLUMNS]), qb)
+    ps0, ps1, m, k = ctl[PS0], ctl[PS1], ctl[M], ctl[K]
+    qs0, qs1, n = ctl[QS0], ctl[QS1], ctl[N]
+    swap, mc = ctl[SWAP] != 0, ctl[MC]
+    taken = 0
+    while True:
+        word = load(ctl, WORD)
+        if word >> 32 != generation:
+            return taken
+        block, blocks = word & 0xFFFF, (word >> 16) & 0xFFFF
+        if block >= blocks:
+            return taken
+        if compare_exchange(ctl, WORD, word, word + 1):
+            _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, qb, acc,
+                             block, block + 1)
+            fetch_add(ctl, DONE, 1)
+            taken += 1
+
+
+@njit(nogil=True, cache=True)
+def _publish(ctl, pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks, itemsize):
+    """Write the job's descriptor, then announce it; returns its generation.
+
+    The descriptor is written before WORD announces the new generation (a release
+    store), so a thread that sees the generation sees the descriptor too.
+    """
+    ctl[P_ADDRESS] = pf.ctypes.data
+    ctl[P_LENGTH] = pf.size
+    ctl[PS0], ctl[PS1], ctl[M], ctl[K] = ps0, ps1, m, k
+    ctl[Q_ADDRESS] = qf.ctypes.data
+    ctl[Q_LENGTH] = qf.size
+    ctl[QS0], ctl[QS1], ctl[N] = qs0, qs1, n
+    ctl[C_ADDRESS] = c.ctypes.data
+    ctl[C_ROWS], ctl[C_COLUMNS] = c.shape[0], c.shape[1]
+    ctl[SWAP], ctl[MC], ctl[ITEMSIZE] = swap, mc, itemsize
+    store(ctl, DONE, 0)
+    generation = (load(ctl, WORD) >> 32) + 1
+    store(ctl, WORD, (generation << 32) | (blocks << 16))
+    return generation
+
+
+@njit(nogil=True, cache=True)
+def _work(ctl, qb, acc, job, seen):
+    """Compute blocks, as the caller of job ``job`` (> 0) or as a helper (``job`` = 0).
+
+    The caller takes blocks of its job until none is left, then waits for the ones the
+    helpers took; it returns (FINISHED, job).
+
+    A helper watches for new jobs of qb's dtype and takes their blocks, until it is time
+    to sleep. It returns (why it stopped, the last generation it has seen): SLEEP after
+    WATCH_NS without a job, OTHER_DTYPE when a job of another dtype is waiting (the
+    Python side calls the function compiled for that dtype), CROWDED when the machine
+    took a thread off its CPU (see the module docstring).
+
+    Both roles are one function so that numba compiles the block kernel into one entry
+    point per dtype (each compiled entry point carries its own copy of the kernels it
+    calls: ~1 s of compilation each).
+    """
+    if job > 0:
+        blocks = (load(ctl, WORD) >> 16) & 0xFFFF
+        _take_blocks(ctl, job, qb, acc)
+        last_poll = now_ns()
+        while load(ctl, DONE) < blocks:
+            yield_cpu()
+            now = now_ns()
+            if now - last_poll > PREEMPTED_NS:
+                _back_off(ctl, now)
+            last_poll = now
+        return FINISHED, job
+    fetch_add(ctl, AWAKE, 1)
+    last_job = now_ns()
+    last_poll = last_job
+    why = SLEEP
+    while True:
+        generation = load(ctl, WORD) >> 32
+        now = now_ns()
+        if now - last_poll > PREEMPTED_NS:
+            _back_off(ctl, now)
+        if now < load(ctl, CALM_AFTER):
+            why = CROWDED
+            break
+        last_poll = now
+        if generation != seen:
+            if ctl[ITEMSIZE] != qb.itemsize:
+                why = OTHER_DTYPE
+                break
+            fetch_add(ctl, HELPED, _take_blocks(ctl, generation, qb, acc))
+            seen = generation
+            last_job = last_poll = now_ns()
+        elif now - last_job > WATCH_NS:
+            break
+        else:
+            yield_cpu()
+    fetch_add(ctl, AWAKE, -1)
+    return why, seen
+
+
+class _Team:
+    """The control array, the helper threads and the condition they sleep on."""
+
+    def __init__(self):
+        self.ctl = np.zeros(DESC + len(_FIELDS), np.int64)
+        self.busy = threading.Lock()          # one product at a time uses the team
+        self.wake = threading.Condition()
+        self.wakes = 0                        # incremented to wake the sleeping helpers
+        self.helpers = []
+
+    def start_helpers(self, count):
+        while len(self.helpers) < count:
+            thread = threading.Thread(target=self._helper, daemon=True,
+                                      name=f"tinynet-gemm-{len(self.helpers) + 1}")
+            thread.start()
+            self.helpers.append(thread)
+
+    def _helper(self):
+        seen, wakes, itemsize = -1, 0, 4
+        while True:
+            with self.wake:
+                while self.wakes == wakes:
+                    self.wake.wait()
+                wakes = self.wakes
+            while True:
+                qb, acc = scratch(np.float32 if itemsize == 4 else np.float64)
+                why, seen = _work(self.ctl, qb, acc, 0, seen)
+                if why != OTHER_DTYPE:
+                    break
+                itemsize = 12 - itemsize     # 4 <-> 8
+
+    def wake_helpers(self):
+        with self.wake:
+            self.wakes += 1
+            self.wake.notify_all()
+
+
+_team = None
+
+
+def _forget_team_after_fork():
+    """A forked child has no helper threads; a new team starts when it shares a product."""
+    global _team
+    _team = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_team_after_fork)
+
+
+def blocks_helped():
+    """How many blocks the helper threads have computed in this process (0 before any)."""
+    return 0 if _team is None else int(_team.ctl[HELPED])
+
+
+def run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks):
+    """Blocks 0 .. blocks-1 of c = P·Qᵀ shared among ``pool.threads()`` threads; False if
+    not done (busy team, too many blocks, or no team on this platform)."""
+    global _team
+    if not atomics.AVAILABLE or blocks > MAX_BLOCKS:
+        return False
+    team = _team
+    if team is None:
+        team = _team = _Team()
+    ctl = team.ctl
+    if now_ns() < ctl[CALM_AFTER] or not team.busy.acquire(blocking=False):
+        return False
+    try:
+        team.start_helpers(pool.threads() - 1)
+        if ctl[AWAKE] < len(team.helpers):
+            team.wake_helpers()
+        qb, acc = scratch(c.dtype)
+        job = _publish(ctl, pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks, qb.itemsize)
+        _work(ctl, qb, acc, job, job)
+    finally:
+        team.busy.release()
+    return True
