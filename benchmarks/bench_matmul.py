@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from results_md import machine, write_section  # noqa: E402
 
 from tinynet import kernels  # noqa: E402
+from tinynet.kernels import gemm_team  # noqa: E402
 from tinynet.kernels import numba_backend as nb  # noqa: E402
 from tinynet.lab.threads import _openblas_controls  # noqa: E402
 
@@ -46,7 +47,7 @@ CASES = [
     ("1024-wide dW 1024x256^T @ 256x1024", "matmul_tn", 1024, 256, 1024),
     ("1024-wide dX 256x1024 @ (1024x1024)^T", "matmul_nt", 256, 1024, 1024),
 ]
-SETTLE = 0.05   # seconds of rest before each turn
+SETTLE = 0.15   # seconds of rest before each turn (OpenBLAS's threads spin ~0.1 s after a call)
 TURN = 0.02     # seconds of repeated calls per turn
 GOAL = 0.9
 
@@ -65,7 +66,7 @@ def seconds_per_call(fn, inner):
 
 
 def measure(product, m, k, n, dtype, reps, rng):
-    """{contender: median seconds per call}."""
+    """({contender: median seconds per call}, share of tinynet's blocks its helpers computed)."""
     a, b = operands(product, m, k, n, dtype, rng)
     c = np.empty((m, n), dtype)
     view = {"matmul": lambda: (a, b), "matmul_tn": lambda: (a.T, b), "matmul_nt": lambda: (a, b.T)}[product]()
@@ -79,11 +80,18 @@ def measure(product, m, k, n, dtype, reps, rng):
     inner = max(1, int(TURN / once))
     times = {name: [] for name in contenders}
     names = list(contenders)
+    helped = gemm_team.blocks_helped()
     for _ in range(reps):
         for i in rng.permutation(len(names)):
             time.sleep(SETTLE)
             times[names[i]].append(seconds_per_call(contenders[names[i]], inner))
-    return {name: statistics.median(t) for name, t in times.items()}
+    helped = gemm_team.blocks_helped() - helped
+    share = 0.0
+    if nb.will_run_parallel(m, n, k):
+        p, q = (n, m) if n < nb.NARROW and m > n else (m, n)     # the Cᵀ rule of the dispatch
+        blocks = -(-p // nb.block_height(p, q, kernels.get_num_threads())) * -(-q // nb.NC)
+        share = helped / (blocks * inner * reps)
+    return {name: statistics.median(t) for name, t in times.items()}, share
 
 
 def set_threads(n, blas):
@@ -109,11 +117,11 @@ def main():
             cells = []
             for threads in (1, 2):
                 set_threads(threads, blas)
-                t = measure(product, m, k, n, dtype, args.reps, rng)
+                t, share = measure(product, m, k, n, dtype, args.reps, rng)
                 ratio = t["blas"] / t["tinynet"]
                 if ratio < GOAL:
                     misses.append(f"{label} ({np.dtype(dtype).name}, {threads} thread{'s' if threads > 1 else ''}: {ratio:.2f})")
-                path = "shared" if nb.will_run_parallel(m, n, k) else "serial"
+                path = f"shared, {share:.0%} by the helper" if nb.will_run_parallel(m, n, k) else "serial"
                 cells.append(f"{2 * m * k * n / t['tinynet'] / 1e9:.0f} | {2 * m * k * n / t['blas'] / 1e9:.0f} | "
                              f"{ratio:.2f} ({path})")
             row = f"| {label} | `{product}` {m}x{k}x{n} | {np.dtype(dtype).name} | " + " | ".join(cells) + " |"
@@ -130,7 +138,8 @@ def main():
         "`tinynet.kernels.matmul*` (checks, allocation, dispatch included), BLAS = `numpy.matmul` on "
         "the same views; both at 1 thread, then both at 2. GFLOP/s = 2mkn / median time; ratio = "
         "BLAS time / tinynet time (> 1: tinynet faster; goal >= 0.9), with tinynet's path (serial, "
-        "or blocks shared among threads). Fair turns: random order per repetition, a pause before each.",
+        "or blocks shared among threads, with the share of the blocks its helper thread computed). "
+        f"Fair turns: random order per repetition, a {SETTLE} s pause before each.",
         "",
         "| product | shape m x k x n | dtype | 1 thread: tinynet GFLOP/s | BLAS | ratio | "
         "2 threads: tinynet GFLOP/s | BLAS | ratio |",

@@ -1,7 +1,7 @@
 """The serial heart of tinynet's GEMM: one block of ``C = P · Qᵀ`` at a time, and each thread's scratch.
 
     _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, qb, acc, first, stop)
-    qb, acc = scratch(c.dtype)          # this thread's packed block and accumulator
+    qb, acc = _scratch(c.dtype)          # this thread's packed block and accumulator
 
 :mod:`.matmul` explains the algorithm (sections "How the work is cut up" and "Summation
 order"), chooses the path and validates the operands; :mod:`.gemm_team` shares these
@@ -115,7 +115,7 @@ def _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, qb, acc, 
     The blocks are mc x NC tiles numbered row-major (``block // panels`` is the row of
     tiles, ``block % panels`` the panel), clipped at the edges; ``mc`` is a multiple of MR.
     ``qb`` (KC, NC) and ``acc`` (MC, NC) are the calling thread's scratch buffers (see
-    :func:`scratch`). For each k-block the kernel packs the kc x nc slice of Qᵀ it needs
+    :func:`_scratch`). For each k-block the kernel packs the kc x nc slice of Qᵀ it needs
     into ``qb``, then sweeps its rows, summing into ``acc`` (zeroed first); at the end it
     copies the accumulator into ``c`` (``c[i, j]``, or ``c[j, i]`` when ``swap``). The serial
     path runs every block in one call; a thread of :mod:`.gemm_team` runs one block per
@@ -168,7 +168,7 @@ def _aligned_empty(shape, dtype, alignment=64):
     return raw[start:start + nbytes].view(dtype).reshape(shape)
 
 
-def scratch(dtype):
+def _scratch(dtype):
     """This thread's (qb, acc) buffers of ``dtype``: (KC, NC) and (MC, NC), made once,
     64-byte aligned (:func:`_aligned_empty`).
 

@@ -56,7 +56,7 @@ from numba import njit
 
 from . import atomics, pool
 from .atomics import compare_exchange, fetch_add, load, now_ns, store, yield_cpu
-from .gemm_blocks import _multiply_blocks, scratch
+from .gemm_blocks import _multiply_blocks, _scratch
 
 WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, HELPED, DESC = 0, 8, 16, 24, 32, 40, 48
 _FIELDS = ("p_address", "p_length", "ps0", "ps1", "m", "k", "q_address", "q_length", "qs0", "qs1",
@@ -226,7 +226,7 @@ class _Team:
                     self.wake.wait()
                 wakes = self.wakes
             while True:
-                qb, acc = scratch(np.float32 if itemsize == 4 else np.float64)
+                qb, acc = _scratch(np.float32 if itemsize == 4 else np.float64)
                 why, seen = _work(self.ctl, qb, acc, 0, seen)
                 if why != OTHER_DTYPE:
                     break
@@ -272,7 +272,7 @@ def run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks):
         team.start_helpers(pool.threads() - 1)
         if ctl[AWAKE] < len(team.helpers):
             team.wake_helpers()
-        qb, acc = scratch(c.dtype)
+        qb, acc = _scratch(c.dtype)
         job = _publish(ctl, pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks, qb.itemsize)
         _work(ctl, qb, acc, job, job)
     finally:

@@ -92,7 +92,7 @@ from math import gcd
 import numpy as np
 
 from . import gemm_team, pool
-from .gemm_blocks import KC, KU, MC, MR, NC, _multiply_blocks, scratch  # noqa: F401 (KC, KU: re-exported)
+from .gemm_blocks import KC, KU, MC, MR, NC, _multiply_blocks, _scratch  # noqa: F401 (KC, KU: re-exported)
 
 NARROW = 32  # a product with fewer output columns than this (and more rows) is computed as Cᵀ
 
@@ -171,7 +171,7 @@ def _gemm_pqt(p_view, q_view, c):
             return c
     mc = block_height(m, n, 1)
     blocks = _ceil_div(m, mc) * _ceil_div(n, NC)
-    qb, acc = scratch(c.dtype)
+    qb, acc = _scratch(c.dtype)
     _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, qb, acc, 0, blocks)
     return c
 
