@@ -127,21 +127,31 @@ def test_while_the_machine_is_crowded_nothing_is_shared(two_threads):
         ctl[gemm_team.CALM_AFTER] = 0
 
 
-def test_the_back_off_doubles_while_crowded_and_resets_after_a_calm_spell():
+def test_a_lone_lost_cpu_is_ignored_and_a_crowd_backs_off_longer_and_longer():
     ctl = np.zeros(gemm_team.DESC + len(gemm_team._FIELDS), np.int64)
     first, cap = gemm_team.BACKOFF_NS
     now = 10**12
+    gemm_team._lost_cpu(ctl, now)                  # once: no pause
+    assert ctl[gemm_team.CALM_AFTER] == 0
+    now += gemm_team.STRIKES_NS + 1
+    gemm_team._lost_cpu(ctl, now)                  # once again, but long after: no pause
+    assert ctl[gemm_team.CALM_AFTER] == 0
+    now += gemm_team.STRIKES_NS + 1
     pauses = []
-    for _ in range(8):                 # each time right after the previous pause ended
-        gemm_team._back_off(ctl, now)
+    for _ in range(8):                 # a crowd again each time a pause ends
+        gemm_team._lost_cpu(ctl, now)
+        if ctl[gemm_team.CALM_AFTER] <= now:       # a first strike (the last was long ago)
+            now += 1000
+            gemm_team._lost_cpu(ctl, now)
         pauses.append(int(ctl[gemm_team.BACKOFF]))
         assert ctl[gemm_team.CALM_AFTER] == now + pauses[-1]
-        gemm_team._back_off(ctl, now + 1)          # during a pause: no change
+        gemm_team._lost_cpu(ctl, now + 1)          # during a pause: no change
         assert ctl[gemm_team.CALM_AFTER] == now + pauses[-1]
-        now += pauses[-1] + 1
+        now += pauses[-1]
     assert pauses == [min(first << i, cap) for i in range(8)]
-    now += 10 * cap                     # a long calm spell
-    gemm_team._back_off(ctl, now)
+    now += 10 * cap                     # a long calm spell, then a crowd again
+    gemm_team._lost_cpu(ctl, now)
+    gemm_team._lost_cpu(ctl, now + 1000)
     assert ctl[gemm_team.BACKOFF] == first
 
 

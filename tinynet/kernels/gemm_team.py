@@ -25,6 +25,7 @@ The control array (int64; entries 8 apart, so each counter has its own 64-byte c
     AWAKE = helpers in their compiled loop (the others sleep in Python)
     CALM_AFTER = the clock reading (ns) before which helpers should not watch (see below)
     BACKOFF = the length of the last such pause (ns)
+    LOST_AT = the clock reading when a thread of the team last found it had lost its CPU
     HELPED = blocks the helpers have taken, all jobs together (for tests and benchmarks)
     DESC ... = the job's descriptor (:data:`_FIELDS`)
 
@@ -44,9 +45,12 @@ another program wants the CPU, a watcher takes time slices from it -- and from t
 calling thread. So a helper watches for at most WATCH_NS after its last block, then
 sleeps in Python until the next product wakes it. And when a helper or the caller finds
 that it lost its CPU for a while (two clock readings of its wait loop more than
-PREEMPTED_NS apart: the machine has more runnable threads than cores), it sets
-CALM_AFTER to BACKOFF_NS from now: until then the helpers sleep and products are not
-shared. The caller never waits for a helper to wake up, only for blocks already taken.
+PREEMPTED_NS apart), twice within STRIKES_NS, the machine has more runnable threads than
+cores: it sets CALM_AFTER a back-off from now (:func:`_lost_cpu`), and until then the
+helpers sleep and products are not shared. A lone late reading is not enough: on this
+project's virtual machine, an idle core that has just woken from a pause is sometimes
+late by a few milliseconds once, and stepping aside for it cost more than it saved.
+The caller never waits for a helper to wake up, only for blocks already taken.
 """
 import os
 import threading
@@ -58,7 +62,7 @@ from . import atomics, pool
 from .atomics import compare_exchange, fetch_add, load, now_ns, store, yield_cpu
 from .gemm_blocks import _multiply_blocks, _scratch
 
-WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, HELPED, DESC = 0, 8, 16, 24, 32, 40, 48
+WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED, DESC = 0, 8, 16, 24, 32, 40, 48, 56
 _FIELDS = ("p_address", "p_length", "ps0", "ps1", "m", "k", "q_address", "q_length", "qs0", "qs1",
            "n", "c_address", "c_rows", "c_columns", "swap", "mc", "itemsize")
 (P_ADDRESS, P_LENGTH, PS0, PS1, M, K, Q_ADDRESS, Q_LENGTH, QS0, QS1, N, C_ADDRESS, C_ROWS,
@@ -67,6 +71,7 @@ MAX_BLOCKS = (1 << 16) - 1      # blocks of one job: they must fit in WORD's 16 
 
 WATCH_NS = 2_000_000            # a helper watches this long after its last block, then sleeps
 PREEMPTED_NS = 2_000_000        # a gap this long between two readings of a wait loop: CPU lost
+STRIKES_NS = 50_000_000         # the second such gap within this long: the machine is crowded
 BACKOFF_NS = (4_000_000, 128_000_000)   # then nothing is shared for 4 ms, doubled up to 128 ms
 #                                         while the machine stays crowded
 
@@ -75,16 +80,21 @@ SLEEP, OTHER_DTYPE, CROWDED, FINISHED = 0, 1, 2, 3
 
 
 @njit(nogil=True, cache=True)
-def _back_off(ctl, now):
-    """The machine took a thread of the team off its CPU: share nothing for a while.
+def _lost_cpu(ctl, now):
+    """A thread of the team was off its CPU for over PREEMPTED_NS: maybe share nothing for a while.
 
-    The pause is BACKOFF_NS[0] after a calm spell, and doubles (up to BACKOFF_NS[1]) each
-    time it happens again within a pause's length of the last one ending -- one late
-    wake-up on an idle machine costs a few milliseconds of serial products, a machine that
-    stays busy elsewhere gets the helpers out of its way.
+    Only the second such event within STRIKES_NS counts. The pause is then BACKOFF_NS[0]
+    after a calm spell, and doubles (up to BACKOFF_NS[1]) each time it happens again
+    within a pause's length of the last one ending: a short crowd costs a few
+    milliseconds of serial products, a machine that stays busy elsewhere gets the helpers
+    out of its way.
     """
     calm_after, backoff = load(ctl, CALM_AFTER), load(ctl, BACKOFF)
-    if now < calm_after:
+    if now < calm_after:              # already pausing
+        return
+    previous = load(ctl, LOST_AT)
+    store(ctl, LOST_AT, now)
+    if now - previous > STRIKES_NS:   # the first strike
         return
     if backoff == 0 or now > calm_after + backoff:
         backoff = BACKOFF_NS[0]
@@ -170,7 +180,7 @@ def _work(ctl, qb, acc, job, seen):
             yield_cpu()
             now = now_ns()
             if now - last_poll > PREEMPTED_NS:
-                _back_off(ctl, now)
+                _lost_cpu(ctl, now)
             last_poll = now
         return FINISHED, job
     fetch_add(ctl, AWAKE, 1)
@@ -181,7 +191,7 @@ def _work(ctl, qb, acc, job, seen):
         generation = load(ctl, WORD) >> 32
         now = now_ns()
         if now - last_poll > PREEMPTED_NS:
-            _back_off(ctl, now)
+            _lost_cpu(ctl, now)
         if now < load(ctl, CALM_AFTER):
             why = CROWDED
             break
