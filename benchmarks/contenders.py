@@ -33,7 +33,8 @@ def in_fair_order(names, rng):
     work is done. With a fixed cyclic order the contender that always follows PyTorch pays
     for its spinning threads (measured with two threads: tinynet at 1.50x of the numpy loop
     when its turn always came right after PyTorch's, 1.04x with shuffled turns). The pause
-    lets the pools park, and the shuffle spreads what is left over everyone.
+    lets the pools park -- OpenBLAS's threads were measured to spin for 0.1 s after a call,
+    hence SETTLE -- and the shuffle spreads what is left over everyone.
     """
     for i in rng.permutation(len(names)):
         time.sleep(SETTLE)

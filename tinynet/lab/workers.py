@@ -26,8 +26,8 @@ on their serial build (:func:`tinynet.lab.threads.one_thread_per_worker`), so th
 ``jobs`` workers use ``jobs`` cores and never compete for them -- and never enter a numba
 parallel region, which numba's OpenMP layer refuses in a forked child once the parent
 has used it. The kernels' helper threads do not survive a fork
-(``tinynet/kernels/pool.py`` forgets them in the child); OpenBLAS re-creates its own pool
-after a fork.
+(``tinynet/kernels/pool.py`` and ``gemm_team.py`` forget them in the child); OpenBLAS
+re-creates its own pool after a fork.
 
 Errors, Ctrl-C, and no process left behind
 ------------------------------------------
