@@ -12,11 +12,11 @@ untimed pause of 0.15 s, long enough for the previous contender's thread pool to
 spinning (``contenders.in_fair_order`` says why). The figure reported is the median over
 ``--epochs`` epochs.
 
-Why turns of 100 batches: after a pause the cores start cold (on this project's virtual
-machine the first step of a turn took about twice as long as the following ones, for
-every contender), and a real epoch has one such start, not one per turn. With turns of
-20 batches (24 cold starts per epoch) the comparison measured mostly those starts;
-``--chunk 20`` still shows it.
+The turn length matters on this project's virtual machine: after a pause, every
+contender's first step took 1.6-1.9x its steady time, yet with longer turns all of them
+were slower per epoch (one thread each, 20-batch turns: tinynet 0.55 s, the numpy loop
+0.65 s; 100-batch turns: 0.73 s and 0.79 s). The default stays at 20; the "speed_analysis"
+section of benchmarks/RESULTS.md gives both.
 
     python benchmarks/train_epoch.py                 # writes the "train_epoch" section
     python benchmarks/train_epoch.py --no-write --epochs 2 --no-torch
@@ -80,7 +80,7 @@ def run_epochs(contenders, x, y, epochs, chunk, seed=0):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=5, help="epochs per contender (median taken)")
-    parser.add_argument("--chunk", type=int, default=100, help="batches per turn")
+    parser.add_argument("--chunk", type=int, default=20, help="batches per turn")
     parser.add_argument("--n-train", type=int, default=None, help="use only the first N training samples")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for BLAS, numba and torch (default: their own choice)")
