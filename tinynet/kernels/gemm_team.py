@@ -27,6 +27,7 @@ The control array (int64; entries 8 apart, so each counter has its own 64-byte c
     BACKOFF = the length of the last such pause (ns)
     LOST_AT = the clock reading when a thread of the team last found it had lost its CPU
     HELPED = blocks the helpers have taken, all jobs together (for tests and benchmarks)
+    PAUSES = how many times the team stepped aside for a crowded machine (likewise)
     DESC ... = the job's descriptor (:data:`_FIELDS`)
 
 A thread takes block ``next`` by a compare-and-exchange of WORD from ``g|B|next`` to
@@ -62,7 +63,7 @@ from . import atomics, pool
 from .atomics import compare_exchange, fetch_add, load, now_ns, store, yield_cpu
 from .gemm_blocks import _multiply_blocks, _scratch
 
-WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED, DESC = 0, 8, 16, 24, 32, 40, 48, 56
+WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED, PAUSES, DESC = 0, 8, 16, 24, 32, 40, 48, 56, 64
 _FIELDS = ("p_address", "p_length", "ps0", "ps1", "m", "k", "q_address", "q_length", "qs0", "qs1",
            "n", "c_address", "c_rows", "c_columns", "swap", "mc", "itemsize")
 (P_ADDRESS, P_LENGTH, PS0, PS1, M, K, Q_ADDRESS, Q_LENGTH, QS0, QS1, N, C_ADDRESS, C_ROWS,
@@ -72,6 +73,7 @@ MAX_BLOCKS = (1 << 16) - 1      # blocks of one job: they must fit in WORD's 16 
 WATCH_NS = 2_000_000            # a helper watches this long after its last block, then sleeps
 PREEMPTED_NS = 2_000_000        # a gap this long between two readings of a wait loop: CPU lost
 STRIKES_NS = 50_000_000         # the second such gap within this long: the machine is crowded
+WAKING_NS = 10_000_000          # a helper's gaps in its first 10 ms of watching do not count
 BACKOFF_NS = (4_000_000, 128_000_000)   # then nothing is shared for 4 ms, doubled up to 128 ms
 #                                         while the machine stays crowded
 
@@ -102,6 +104,7 @@ def _lost_cpu(ctl, now):
         backoff = min(2 * backoff, BACKOFF_NS[1])
     store(ctl, BACKOFF, backoff)
     store(ctl, CALM_AFTER, now + backoff)
+    fetch_add(ctl, PAUSES, 1)
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -184,13 +187,12 @@ def _work(ctl, qb, acc, job, seen):
             last_poll = now
         return FINISHED, job
     fetch_add(ctl, AWAKE, 1)
-    last_job = now_ns()
-    last_poll = last_job
+    started = last_job = last_poll = now_ns()
     why = SLEEP
     while True:
         generation = load(ctl, WORD) >> 32
         now = now_ns()
-        if now - last_poll > PREEMPTED_NS:
+        if now - last_poll > PREEMPTED_NS and now - started > WAKING_NS:
             _lost_cpu(ctl, now)
         if now < load(ctl, CALM_AFTER):
             why = CROWDED
@@ -264,6 +266,11 @@ if hasattr(os, "register_at_fork"):
 def blocks_helped():
     """How many blocks the helper threads have computed in this process (0 before any)."""
     return 0 if _team is None else int(_team.ctl[HELPED])
+
+
+def pauses():
+    """How many times the team has stepped aside for a crowded machine in this process."""
+    return 0 if _team is None else int(_team.ctl[PAUSES])
 
 
 def run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks):
