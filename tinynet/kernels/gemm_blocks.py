@@ -11,7 +11,7 @@ machine code for a block.
 import threading
 
 import numpy as np
-from numba import njit
+from numba import njit, uint64
 
 KC = 256   # terms of the sum over p per k-block (rows of a packed block)
 MC = 256   # most rows of C per block
@@ -33,7 +33,8 @@ def _pack_block(qf, qs0, qs1, j0, nc, p0, kc, qb):
     Otherwise the copy is a transposition: it fills TROWS rows of ``qb`` at a time,
     reading TROWS consecutive entries of each row of Q into column ``j`` of them (a
     fixed-length inner loop, which the compiler unrolls). Entries of ``qb`` past ``kc``
-    rows or ``nc`` columns are left as they were.
+    rows or ``nc`` columns are left as they were. Its flat indices are unsigned (see
+    :func:`_multiply_blocks`, "Unsigned indices").
     """
     if qs0 == 1:
         for t in range(kc):
@@ -43,14 +44,16 @@ def _pack_block(qf, qs0, qs1, j0, nc, p0, kc, qb):
                 dst[j] = src[j]
     else:
         t_full = kc // TROWS * TROWS
+        us0, us1 = uint64(qs0), uint64(qs1)
         for t0 in range(0, t_full, TROWS):
             for j in range(nc):
-                base = (j0 + j) * qs0 + (p0 + t0) * qs1
+                base = uint64((j0 + j) * qs0 + (p0 + t0) * qs1)
                 for u in range(TROWS):
-                    qb[t0 + u, j] = qf[base + u * qs1]
+                    qb[t0 + u, j] = qf[base + uint64(u) * us1]
         for t in range(t_full, kc):
+            row = uint64(j0 * qs0 + (p0 + t) * qs1)
             for j in range(nc):
-                qb[t, j] = qf[(j0 + j) * qs0 + (p0 + t) * qs1]
+                qb[t, j] = qf[row + uint64(j) * us0]
 
 
 @njit(fastmath={"contract"}, **_OPTIONS)
@@ -120,6 +123,13 @@ def _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, qb, acc, 
     copies the accumulator into ``c`` (``c[i, j]``, or ``c[j, i]`` when ``swap``). The serial
     path runs every block in one call; a thread of :mod:`.gemm_team` runs one block per
     call (compiled with ``nogil=True``, so that the threads really run at the same time).
+
+    Unsigned indices: numba lets a negative index count from the end, so for a signed
+    index that is not a loop counter (``c[i_start + a, j_start + j]``) it tests the sign on
+    every access, and a loop with such a test is not vectorized. An unsigned index cannot
+    be negative: written with ``uint64`` indices, the copy into ``c`` ran 5x faster (a
+    128 x 128 block: 5.9 us -> 1.2 us; 60 us of the 784 x 128 x 256 weight gradient).
+    Only where the data goes changes, never what is summed.
     """
     panels = (n + NC - 1) // NC
     for block in range(first, stop):
@@ -138,14 +148,17 @@ def _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, qb, acc, 
             kc = min(KC, k - p0)
             _pack_block(qf, qs0, qs1, j_start, nc, p0, kc, qb)
             _update_rows(pf, ps0, ps1, m, i_start, rows, p0, kc, qb, ncv, acc)
+        ui, uj = uint64(i_start), uint64(j_start)
         if swap:
             for j in range(nc):
+                row = uj + uint64(j)
                 for a in range(rows):
-                    c[j_start + j, i_start + a] = acc[a, j]
+                    c[row, ui + uint64(a)] = acc[a, j]
         else:
             for a in range(rows):
+                row = ui + uint64(a)
                 for j in range(nc):
-                    c[i_start + a, j_start + j] = acc[a, j]
+                    c[row, uj + uint64(j)] = acc[a, j]
 
 
 _local = threading.local()
