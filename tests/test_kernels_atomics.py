@@ -78,3 +78,10 @@ def test_the_clock_is_monotonic_nanoseconds():
     after = time.monotonic_ns()
     assert before <= got <= after                 # both read CLOCK_MONOTONIC
     atomics.yield_cpu()                           # and sched_yield returns
+
+
+def test_sleep_ns_sleeps_at_least_that_long():
+    atomics.sleep_ns(1000)                        # compile first
+    before = time.monotonic_ns()
+    atomics.sleep_ns(2_000_000)
+    assert time.monotonic_ns() - before >= 2_000_000

@@ -8,6 +8,7 @@
     old = fetch_add(ctl, 8, 1)              # ctl[8] += 1 in one atomic step; returns the old value
     x = as_array(address, length, like)     # the `length` elements of like's dtype at `address`
     now_ns()                                # a monotonic clock, in nanoseconds
+    sleep_ns(100_000)                       # sleep for about 0.1 ms
     yield_cpu()                             # let another thread have this CPU for a moment
 
 Why these? :mod:`.gemm_team` lets threads share a product's blocks inside compiled code,
@@ -20,8 +21,8 @@ no other thread can interleave with, and are both acquire and release. numba has
 such operations for the CPU, so they are written here as LLVM's own ``load atomic``,
 ``store atomic``, ``cmpxchg`` and ``atomicrmw`` instructions (numba's ``@intrinsic``).
 
-``now_ns`` is libc's ``clock_gettime(CLOCK_MONOTONIC)`` and ``yield_cpu`` is
-``sched_yield``, both called from compiled code. :data:`AVAILABLE` says whether this
+``now_ns`` is libc's ``clock_gettime(CLOCK_MONOTONIC)``, ``sleep_ns`` its ``nanosleep``
+and ``yield_cpu`` its ``sched_yield``, all called from compiled code. :data:`AVAILABLE` says whether this
 platform has them (Linux does; elsewhere :mod:`.gemm_team` is not used).
 """
 import sys
@@ -109,6 +110,7 @@ def _pointer(typingctx, address, like):
 
 
 _sched_yield = types.ExternalFunction("sched_yield", types.intc())
+_nanosleep = types.ExternalFunction("nanosleep", types.intc(types.voidptr, types.voidptr))
 _clock_gettime = types.ExternalFunction("clock_gettime", types.intc(types.intc, types.voidptr))
 
 
@@ -136,6 +138,14 @@ def now_ns():
     timespec = np.empty(2, np.int64)   # {seconds, nanoseconds}, both 64-bit on Linux x86-64/arm64
     _clock_gettime(_CLOCK_MONOTONIC, _voidptr(timespec))
     return timespec[0] * 1_000_000_000 + timespec[1]
+
+
+@njit(cache=True)
+def sleep_ns(duration):
+    """Sleep for about ``duration`` nanoseconds (``nanosleep``; the thread gives up its CPU)."""
+    timespec = np.empty(2, np.int64)
+    timespec[0], timespec[1] = duration // 1_000_000_000, duration % 1_000_000_000
+    _nanosleep(_voidptr(timespec), _voidptr(timespec))   # the second: where the rest goes if woken early
 
 
 @njit(cache=True)
