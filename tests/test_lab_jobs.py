@@ -101,6 +101,15 @@ def test_the_memory_check_counts_the_workers_training_at_once():
     assert two > one if workers.fork_available() else two == one
 
 
+def test_the_memory_check_counts_the_examples_the_run_trains_on():
+    """A CNN comparison trains on the first CNN_EXAMPLES[0] images, not all 60,000: its
+    kept pre-activations and its epoch's steps are estimated from those."""
+    sizes = dict(inits="he_normal", seeds=1, epochs=2, depth=2, width=16, dataset="fashion-mnist")
+    mlp = compare_module.check_memory(CompareConfig(**sizes, model="mlp", jobs=1))
+    cnn = compare_module.check_memory(CompareConfig(**sizes, model="cnn", jobs=1))
+    assert cnn < mlp
+
+
 def _failing(scheme, seed, error):
     def failing_run_one(config, data, s, k, **kw):
         if (s.label, k) == (scheme, seed):

@@ -74,7 +74,7 @@ def check_memory(config):
     parent's pages, which they only read."""
     images = not config.synthetic
     n_in, classes = (784, 10) if images else (2, 3)
-    n_train = 60_000 if images else datasets.SYNTHETIC_TRAIN
+    n_train = config.examples[0] or (60_000 if images else datasets.SYNTHETIC_TRAIN)   # as _compute's head()
     rows = config.batch_size or n_train
     itemsize = np.dtype(config.dtype).itemsize
     network = memory.mlp_bytes(n_in, config.width, config.depth, classes, rows, itemsize, config.optimizer)
