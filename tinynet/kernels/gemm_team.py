@@ -54,7 +54,7 @@ joined after a median 1.8 ms (up to 14 ms), five products of the course's first 
 When a helper or the caller finds that it lost its CPU for a while (two clock readings
 of its wait loop more than PREEMPTED_NS apart) twice within STRIKES_NS, the machine has
 more runnable threads than cores: it sets CALM_AFTER a back-off from now
-(:func:`_lost_cpu`), and until then the helpers sleep and products are not shared. A
+(:func:`_lost_cpu`), and until then the helpers nap and products are not shared. A
 lone late reading is not enough: on this project's virtual machine, an idle core that
 has just woken from a pause is sometimes late by a few milliseconds once, and stepping
 aside for it cost more than it saved. The caller never waits for a helper to wake up,
@@ -82,12 +82,12 @@ NAP_NS = (100_000, 10_000_000)  # then naps, idle time / 512 at a time, within t
 DOZE_NS = 10_000_000_000        # until this long after its last block; then it sleeps in Python
 PREEMPTED_NS = 2_000_000        # a gap this long between two readings of a wait loop: CPU lost
 STRIKES_NS = 50_000_000         # the second such gap within this long: the machine is crowded
-WAKING_NS = 10_000_000          # a helper's gaps in its first 10 ms of watching do not count
+WAKING_NS = 10_000_000          # a helper's gaps in its first 10 ms after a sleep or nap do not count
 BACKOFF_NS = (4_000_000, 128_000_000)   # then nothing is shared for 4 ms, doubled up to 128 ms
 #                                         while the machine stays crowded
 
 # why _work returned (with the last generation it has seen)
-SLEEP, OTHER_DTYPE, CROWDED, FINISHED = 0, 1, 2, 3
+SLEEP, OTHER_DTYPE, FINISHED = 0, 1, 2
 
 
 @njit(nogil=True, cache=True)
@@ -176,9 +176,10 @@ def _work(ctl, qb, acc, job, seen):
 
     A helper watches for new jobs of qb's dtype and takes their blocks, until it is time
     to sleep. It returns (why it stopped, the last generation it has seen): SLEEP after
-    DOZE_NS without a job (spinning for the first WATCH_NS, then napping), OTHER_DTYPE when a job of another dtype is waiting (the
-    Python side calls the function compiled for that dtype), CROWDED when the machine
-    took a thread off its CPU (see the module docstring).
+    DOZE_NS without a job (spinning for the first WATCH_NS, then napping), OTHER_DTYPE
+    when a job of another dtype is waiting (the Python side calls the function compiled
+    for that dtype). While the team steps aside for a crowded machine (CALM_AFTER), the
+    helper naps until then, in here: back in Python, it would need the GIL to wake.
 
     Both roles are one function so that numba compiles the block kernel into one entry
     point per dtype (each compiled entry point carries its own copy of the kernels it
@@ -187,13 +188,8 @@ def _work(ctl, qb, acc, job, seen):
     if job > 0:
         blocks = (load(ctl, WORD) >> 16) & 0xFFFF
         _take_blocks(ctl, job, qb, acc)
-        last_poll = now_ns()
         while load(ctl, DONE) < blocks:
             yield_cpu()
-            now = now_ns()
-            if now - last_poll > PREEMPTED_NS:
-                _lost_cpu(ctl, now)
-            last_poll = now
         return FINISHED, job
     fetch_add(ctl, AWAKE, 1)
     started = last_job = last_poll = now_ns()
@@ -203,9 +199,11 @@ def _work(ctl, qb, acc, job, seen):
         now = now_ns()
         if now - last_poll > PREEMPTED_NS and now - started > WAKING_NS:
             _lost_cpu(ctl, now)
-        if now < load(ctl, CALM_AFTER):
-            why = CROWDED
-            break
+        calm_after = load(ctl, CALM_AFTER)
+        if now < calm_after:              # the machine is crowded: nap until it is calm
+            sleep_ns(min(calm_after - now, NAP_NS[1]))
+            started = last_poll = now_ns()
+            continue
         last_poll = now
         if generation != seen:
             if ctl[ITEMSIZE] != qb.itemsize:
@@ -218,7 +216,7 @@ def _work(ctl, qb, acc, job, seen):
             break
         elif now - last_job > WATCH_NS:
             sleep_ns(min(max((now - last_job) >> 9, NAP_NS[0]), NAP_NS[1]))
-            last_poll = now_ns()          # a nap is not a lost CPU
+            started = last_poll = now_ns()    # a nap is not a lost CPU, nor is waking from it
         else:
             yield_cpu()
     fetch_add(ctl, AWAKE, -1)
