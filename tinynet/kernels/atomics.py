@@ -145,7 +145,7 @@ def sleep_ns(duration):
     """Sleep for about ``duration`` nanoseconds (``nanosleep``; the thread gives up its CPU)."""
     timespec = np.empty(2, np.int64)
     timespec[0], timespec[1] = duration // 1_000_000_000, duration % 1_000_000_000
-    _nanosleep(_voidptr(timespec), _voidptr(timespec))   # the second: where the rest goes if woken early
+    _nanosleep(_voidptr(timespec), _voidptr(timespec))   # 2nd: the time left if woken early
 
 
 @njit(cache=True)

@@ -23,9 +23,9 @@ The control array (int64; entries 8 apart, so each counter has its own 64-byte c
     WORD  = generation << 32 | blocks << 16 | next block to take
     DONE  = blocks finished
     AWAKE = helpers in their compiled loop (the others sleep in Python)
-    CALM_AFTER = the clock reading (ns) before which helpers should not watch (see below)
+    CALM_AFTER = the clock reading (ns) before which nothing is shared (see below)
     BACKOFF = the length of the last such pause (ns)
-    LOST_AT = the clock reading when a thread of the team last found it had lost its CPU
+    LOST_AT = the clock reading when a helper last found it had lost its CPU
     HELPED = blocks the helpers have taken, all jobs together (for tests and benchmarks)
     PAUSES = how many times the team stepped aside for a crowded machine (likewise)
     DESC ... = the job's descriptor (:data:`_FIELDS`)
@@ -51,14 +51,14 @@ until a product wakes it, and that wake is slow: the woken thread needs the GIL,
 the caller holds between products -- on this project's virtual machine such a helper
 joined after a median 1.8 ms (up to 14 ms), five products of the course's first layer.
 
-When a helper or the caller finds that it lost its CPU for a while (two clock readings
-of its wait loop more than PREEMPTED_NS apart) twice within STRIKES_NS, the machine has
+When a watching helper finds that it lost its CPU for a while (two readings of the
+clock in its loop more than PREEMPTED_NS apart) twice within STRIKES_NS, the machine has
 more runnable threads than cores: it sets CALM_AFTER a back-off from now
-(:func:`_lost_cpu`), and until then the helpers nap and products are not shared. A
-lone late reading is not enough: on this project's virtual machine, an idle core that
-has just woken from a pause is sometimes late by a few milliseconds once, and stepping
-aside for it cost more than it saved. The caller never waits for a helper to wake up,
-only for blocks already taken.
+(:func:`_lost_cpu`), and until then the helpers nap and products are not shared. A lone
+late reading is not enough, nor are those of a helper's first WAKING_NS after a nap: on
+this project's virtual machine a core that has just woken from a pause is often late by
+a few milliseconds, and stepping aside for that cost more than it saved. The caller
+never waits for a helper to wake up, only for blocks already taken.
 """
 import os
 import threading
@@ -70,7 +70,8 @@ from . import atomics, pool
 from .atomics import compare_exchange, fetch_add, load, now_ns, sleep_ns, store, yield_cpu
 from .gemm_blocks import _multiply_blocks, _scratch
 
-WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED, PAUSES, DESC = 0, 8, 16, 24, 32, 40, 48, 56, 64
+WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED, PAUSES = range(0, 64, 8)
+DESC = 64
 _FIELDS = ("p_address", "p_length", "ps0", "ps1", "m", "k", "q_address", "q_length", "qs0", "qs1",
            "n", "c_address", "c_rows", "c_columns", "swap", "mc", "itemsize")
 (P_ADDRESS, P_LENGTH, PS0, PS1, M, K, Q_ADDRESS, Q_LENGTH, QS0, QS1, N, C_ADDRESS, C_ROWS,
@@ -82,7 +83,7 @@ NAP_NS = (100_000, 10_000_000)  # then naps, idle time / 512 at a time, within t
 DOZE_NS = 10_000_000_000        # until this long after its last block; then it sleeps in Python
 PREEMPTED_NS = 2_000_000        # a gap this long between two readings of a wait loop: CPU lost
 STRIKES_NS = 50_000_000         # the second such gap within this long: the machine is crowded
-WAKING_NS = 10_000_000          # a helper's gaps in its first 10 ms after a sleep or nap do not count
+WAKING_NS = 10_000_000          # a helper's gaps in its first 10 ms after a nap do not count
 BACKOFF_NS = (4_000_000, 128_000_000)   # then nothing is shared for 4 ms, doubled up to 128 ms
 #                                         while the machine stays crowded
 
