@@ -10,7 +10,7 @@
 # time stops growing with depth; the Gaussian net's grows until it never gets there.
 # (2) LSUV (Mishkin & Matas 2015): start orthogonal, then measure each layer's output
 # variance on a batch and rescale until it is 1.
-# Run: `python lesson.py` (about 15 s on an idle 2-core machine). Figures go to ./out/ or $TINYNET_OUT.
+# Run: `python lesson.py` (15-25 s on an idle 2-core machine). Figures go to ./out/ or $TINYNET_OUT.
 
 # %%
 import os
