@@ -43,6 +43,14 @@ def _item_pointer(context, builder, array_type, array, index):
     return cgutils.get_item_pointer(context, builder, array_type, ary, [index], wraparound=False)
 
 
+def _operands(context, builder, signature, args):
+    """(pointer to array[index], the remaining arguments as int64) of an atomic intrinsic."""
+    ptr = _item_pointer(context, builder, signature.args[0], args[0], args[1])
+    values = [context.cast(builder, arg, typ, types.int64)
+              for arg, typ in zip(args[2:], signature.args[2:])]
+    return ptr, *values
+
+
 def _check(array_type):
     if not (isinstance(array_type, types.Array) and array_type.ndim == 1
             and array_type.dtype == types.int64):
@@ -55,7 +63,7 @@ def load(typingctx, array, index):
     _check(array)
 
     def codegen(context, builder, signature, args):
-        ptr = _item_pointer(context, builder, array, args[0], args[1])
+        ptr, = _operands(context, builder, signature, args)
         return builder.load_atomic(ptr, "acquire", 8)
     return types.int64(array, index), codegen
 
@@ -66,8 +74,7 @@ def store(typingctx, array, index, value):
     _check(array)
 
     def codegen(context, builder, signature, args):
-        ptr = _item_pointer(context, builder, array, args[0], args[1])
-        val = context.cast(builder, args[2], signature.args[2], types.int64)
+        ptr, val = _operands(context, builder, signature, args)
         builder.store_atomic(val, ptr, "release", 8)
         return context.get_dummy_value()
     return types.void(array, index, value), codegen
@@ -79,9 +86,7 @@ def compare_exchange(typingctx, array, index, expected, new):
     _check(array)
 
     def codegen(context, builder, signature, args):
-        ptr = _item_pointer(context, builder, array, args[0], args[1])
-        old = context.cast(builder, args[2], signature.args[2], types.int64)
-        val = context.cast(builder, args[3], signature.args[3], types.int64)
+        ptr, old, val = _operands(context, builder, signature, args)
         result = builder.cmpxchg(ptr, old, val, "acq_rel", "acquire")
         return builder.extract_value(result, 1)
     return types.boolean(array, index, expected, new), codegen
@@ -93,8 +98,7 @@ def fetch_add(typingctx, array, index, value):
     _check(array)
 
     def codegen(context, builder, signature, args):
-        ptr = _item_pointer(context, builder, array, args[0], args[1])
-        val = context.cast(builder, args[2], signature.args[2], types.int64)
+        ptr, val = _operands(context, builder, signature, args)
         return builder.atomic_rmw("add", ptr, val, "acq_rel")
     return types.int64(array, index, value), codegen
 
