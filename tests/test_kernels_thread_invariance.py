@@ -15,6 +15,7 @@ import textwrap
 import numpy as np
 import pytest
 
+from tinynet.kernels.pool import usable_cpus
 from tinynet.lesson_tests import NO_FASHION_MNIST, have_fashion_mnist
 
 TRAIN = textwrap.dedent("""
@@ -73,7 +74,9 @@ def test_fashion_mnist_training_is_bit_identical_on_one_and_two_threads():
     assert int(one.pop("threads")) == 1 and int(two.pop("threads")) == 2
     assert int(shared.pop("threads")) == 2
     assert int(one.pop("helped")) == 0
-    assert int(two.pop("helped")) > 0 and int(shared.pop("helped")) > 0   # really shared
+    two_helped, shared_helped = int(two.pop("helped")), int(shared.pop("helped"))
+    if usable_cpus() >= 2:   # on one CPU the pool has one thread and nothing is shared
+        assert two_helped > 0 and shared_helped > 0
     assert one["losses"].shape == (200,) and np.isfinite(one["losses"]).all()
     assert one["losses"][-20:].mean() < one["losses"][:20].mean()   # it did learn
     for other in (two, shared):
