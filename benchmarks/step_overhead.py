@@ -3,7 +3,7 @@
 Both contenders run the same products on the same BLAS (tinynet with
 ``kernels.use("blas")``), so the difference per step is the framework's own cost: the
 Tensor and its graph, ``backward``'s walk, the fused kernels' calls, the optimizer's loop
-over the parameters. Two shapes:
+over the parameters. Three shapes:
 
 - ``fashion``: 784-256-128-10 ReLU, batch 128, float32, SGD (the train_epoch benchmark);
 - ``compare``: 2-64-64-64-64-64-3 ReLU, 450 rows (one full batch), float64, SGD (the shape

@@ -131,15 +131,17 @@ NO_FASHION_MNIST = "Fashion-MNIST not found (apt-get install dataset-fashion-mni
 
 def stdout_per_thread_count(code, *argv, counts=("1", "2"), timeout=300, env=None):
     """What ``python -c code argv...`` prints, run in a fresh process once per thread count,
-    with OpenBLAS, OpenMP and numba all at that count (they read it only at start-up), plus
-    the variables in ``env``. A lesson's claim test compares the outputs: its numbers must
+    with every BLAS pool (lab.threads.BLAS_THREAD_VARIABLES) and numba at that count (they
+    read it only at start-up), plus the variables in ``env``. A lesson's claim test compares the outputs: its numbers must
     not depend on the machine's threads."""
     import subprocess
     import sys
+
+    from .lab.threads import BLAS_THREAD_VARIABLES
     outputs = []
     for threads in counts:
-        variables = dict(os.environ, **(env or {}), OPENBLAS_NUM_THREADS=threads,
-                         OMP_NUM_THREADS=threads, NUMBA_NUM_THREADS=threads)
+        variables = dict(os.environ, **(env or {}),
+                         **dict.fromkeys(BLAS_THREAD_VARIABLES + ("NUMBA_NUM_THREADS",), threads))
         done = subprocess.run([sys.executable, "-c", code, *argv], env=variables, capture_output=True,
                               text=True, timeout=timeout)
         assert done.returncode == 0, done.stderr[-2000:]

@@ -105,14 +105,14 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None, on_i
     fits do, bit for bit)."""
     tasks = list(tasks)
     results = [None] * len(tasks)
-    pending = list(range(len(tasks)))[::-1]        # pop() gives the next task, in order
+    next_task = 0                                  # tasks are handed out in order
     busy = {}                                      # worker -> index of the task it computes
     workers = []
 
     def hand_out(worker):
-        nonlocal on_idle
-        if pending:
-            index = pending.pop()
+        nonlocal on_idle, next_task
+        if next_task < len(tasks):
+            index, next_task = next_task, next_task + 1
             if on_start is not None:
                 on_start(index)
         else:

@@ -38,6 +38,11 @@ class Dense(Module):
         # The table row (name, parameter), the same for a name, a class or an instance;
         # (None, None) for a custom function, which only the two-node path can run.
         self.activation_name, self.activation_param = activation_spec(self.activation)
+        # The one-node path forward takes without hooks, decided once: "linear" (Z is the
+        # output), "fused" (activation and Z in one pass, tinynet/fused.py) or None.
+        self._one_node = ("linear" if self.activation_name == "linear" else
+                          "fused" if self.activation_name in fused.ACTIVATIONS and self.activation_param >= 0
+                          else None)
         # None means the default, as init.get(None) is None (Keras's rule)
         self.kernel_initializer = init.get("glorot_uniform" if kernel_initializer is None else kernel_initializer)
         self.bias_initializer = init.get("zeros" if bias_initializer is None else bias_initializer)
@@ -50,9 +55,9 @@ class Dense(Module):
             raise ValueError(self._shape_message(x.shape))
         if not self._forward_hooks:
             # Hooks need Z itself, so with hooks the two-node path below runs instead.
-            if self.activation_name == "linear":   # the identity: Z is the output
+            if self._one_node == "linear":         # the identity: Z is the output
                 return Linear.apply(x, self.kernel, self.bias)
-            if self.activation_name in fused.ACTIVATIONS and self.activation_param >= 0:
+            if self._one_node == "fused":
                 # Same math in one graph node and one pass over Z (tinynet/fused.py). The
                 # node is applied directly: fused.dense's checks of the activation and of x
                 # are the ones made above and in __init__ (the node checks the bias's shape).
