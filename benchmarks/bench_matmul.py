@@ -13,7 +13,9 @@ OpenBLAS's ``openblas_set_num_threads``.
 
 Fair turns: for each repetition the two contenders run in a fresh random order, each after
 a short pause (a pool that just worked keeps a core busy for a while, and would slow
-whoever comes next), each call repeated for ~20 ms. The figure is the median over
+whoever comes next), then ~10 ms of untimed calls (after a pause the first calls run slower),
+then the call repeated for ~20 ms. Each contender allocates its result, as training does
+(``out=`` would add tinynet's overlap checks and spare BLAS its allocation). The figure is the median over
 ``--reps`` repetitions; the ratio is BLAS time / tinynet time (> 1: tinynet faster; goal
 >= 0.9). Results go to the "matmul" section of benchmarks/RESULTS.md.
 """
@@ -49,6 +51,7 @@ CASES = [
 ]
 SETTLE = 0.15   # seconds of rest before each turn (OpenBLAS's threads spin ~0.1 s after a call)
 TURN = 0.02     # seconds of repeated calls per turn
+WARM = 0.01     # seconds of untimed calls that start each turn (the first calls after a pause are slow)
 GOAL = 0.9
 
 
@@ -68,22 +71,23 @@ def seconds_per_call(fn, inner):
 def measure(product, m, k, n, dtype, reps, rng):
     """({contender: median seconds per call}, share of tinynet's blocks its helpers computed)."""
     a, b = operands(product, m, k, n, dtype, rng)
-    c = np.empty((m, n), dtype)
     view = {"matmul": lambda: (a, b), "matmul_tn": lambda: (a.T, b), "matmul_nt": lambda: (a, b.T)}[product]()
-    contenders = {
-        "tinynet": lambda: getattr(kernels, product)(a, b, out=c),
-        "blas": lambda: np.matmul(view[0], view[1], out=c),
+    contenders = {   # each allocates its result, as training does
+        "tinynet": lambda: getattr(kernels, product)(a, b),
+        "blas": lambda: np.matmul(view[0], view[1]),
     }
     for fn in contenders.values():      # warm-up (and compile)
         fn()
     once = max(min(seconds_per_call(fn, 3) for fn in contenders.values()), 1e-7)
     inner = max(1, int(TURN / once))
+    warm = max(1, int(WARM / once))
     times = {name: [] for name in contenders}
     names = list(contenders)
     helped = gemm_team.blocks_helped()
     for _ in range(reps):
         for i in rng.permutation(len(names)):
             time.sleep(SETTLE)
+            seconds_per_call(contenders[names[i]], warm)
             times[names[i]].append(seconds_per_call(contenders[names[i]], inner))
     helped = gemm_team.blocks_helped() - helped
     share = 0.0
@@ -139,7 +143,10 @@ def main():
         "the same views; both at 1 thread, then both at 2. GFLOP/s = 2mkn / median time; ratio = "
         "BLAS time / tinynet time (> 1: tinynet faster; goal >= 0.9), with tinynet's path (serial, "
         "or blocks shared among threads, with the share of the blocks its helper thread computed). "
-        f"Fair turns: random order per repetition, a {SETTLE} s pause before each.",
+        f"Fair turns: random order per repetition, a {SETTLE} s pause before each, then {WARM} s of "
+        "untimed calls (after a pause, the first ~10 ms of calls of a 7 us product ran ~1.2x "
+        "slower than the rest), then the timed calls. Each contender allocates its result, as "
+        "training does.",
         "",
         "| product | shape m x k x n | dtype | 1 thread: tinynet GFLOP/s | BLAS | ratio | "
         "2 threads: tinynet GFLOP/s | BLAS | ratio |",

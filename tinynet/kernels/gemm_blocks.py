@@ -196,3 +196,17 @@ def _scratch(dtype):
     if pair is None:
         pair = buffers[dtype] = (_aligned_empty((KC, NC), dtype), _aligned_empty((MC, NC), dtype))
     return pair
+
+
+def _flat_block(dtype):
+    """This thread's packed block ``qb`` (see :func:`_scratch`) as one flat buffer of KC·NC entries.
+
+    Called before every small product, so the usual case is one lookup.
+    """
+    try:
+        return _local.flat[dtype]
+    except (AttributeError, KeyError):
+        if not hasattr(_local, "flat"):
+            _local.flat = {}
+        flat = _local.flat[dtype] = _scratch(dtype)[0].reshape(-1)
+        return flat

@@ -92,7 +92,8 @@ from math import gcd
 import numpy as np
 
 from . import gemm_team, pool
-from .gemm_blocks import KC, KU, MC, MR, NC, _multiply_blocks, _scratch  # noqa: F401 (KC, KU: re-exported)
+from .gemm_blocks import KC, KU, MC, MR, NC, _flat_block, _multiply_blocks, _scratch  # noqa: F401 (KC, KU)
+from .gemm_strips import _multiply_strips, fits_strips
 
 NARROW = 32  # a product with fewer output columns than this (and more rows) is computed as Cᵀ
 
@@ -132,14 +133,16 @@ def block_height(m, n, threads):
 def _flat(x):
     """(flat buffer, row stride, column stride) of a 2-D array, strides in elements.
 
-    A C- or Fortran-ordered array is read in place; any other layout is copied to C order.
+    A C- or Fortran-ordered array is read in place (``ravel`` in memory order is a view);
+    any other layout is copied to C order. The transpose of ``x`` is the same buffer with
+    the two strides exchanged.
     """
     flags = x.flags
     if flags.c_contiguous:
-        return x.reshape(-1), x.shape[1], 1
+        return x.ravel(), x.shape[1], 1
     if flags.f_contiguous:
-        return x.T.reshape(-1), 1, x.shape[0]
-    return np.ascontiguousarray(x).reshape(-1), x.shape[1], 1
+        return x.ravel("K"), 1, x.shape[0]
+    return np.ascontiguousarray(x).ravel(), x.shape[1], 1
 
 
 def will_run_parallel(m, n, k):
@@ -147,24 +150,29 @@ def will_run_parallel(m, n, k):
     return m * n * k >= PARALLEL_MIN_MACS and pool.threads() > 1
 
 
-def _gemm_pqt(p_view, q_view, c):
-    """c = p_view @ q_view.T for p_view (m, k), q_view (n, k) of any strides; c is (m, n)."""
-    m, k = p_view.shape
-    n = q_view.shape[0]
+def _product(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c):
+    """c = P · Qᵀ for P[i, p] = pf[i·ps0 + p·ps1] (m, k) and Q[j, p] = qf[j·qs0 + p·qs1] (n, k).
+
+    Three paths, one summation order: blocks shared among threads (large products),
+    strips (:mod:`.gemm_strips`: narrow outputs or short sums), or blocks on this thread.
+    This runs on every product of training; for the course's small output layer, Python's
+    share of the time is a third, so the checks are plain arithmetic.
+    """
     if m == 0 or n == 0:
         return c
     if k == 0:
         c[...] = 0
         return c
-    if n < NARROW and m > n:
+    shared = m * n * k >= PARALLEL_MIN_MACS and pool.threads() > 1
+    if not shared and fits_strips(m, n, k):
+        _multiply_strips(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, _flat_block(c.dtype))
+        return c
+    swap = n < NARROW and m > n
+    if swap:
         # C = P·Qᵀ and Cᵀ = Q·Pᵀ sum the same products in the same order (x·y = y·x
         # exactly): computing Cᵀ puts the long side along the vectorized loop.
-        p_view, q_view, m, n, swap = q_view, p_view, n, m, True
-    else:
-        swap = False
-    pf, ps0, ps1 = _flat(p_view)
-    qf, qs0, qs1 = _flat(q_view)
-    if will_run_parallel(m, n, k):
+        pf, ps0, ps1, m, qf, qs0, qs1, n = qf, qs0, qs1, n, pf, ps0, ps1, m
+    if shared:
         mc = block_height(m, n, pool.threads())
         blocks = _ceil_div(m, mc) * _ceil_div(n, NC)
         if gemm_team.run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, int(swap), mc, blocks):
@@ -178,15 +186,24 @@ def _gemm_pqt(p_view, q_view, c):
 
 # --------------------------------------------------------------------------- public kernels
 def matmul_numba(a, b, c):
-    """c = a @ b with the numba kernel; a (m, k), b (k, n), c (m, n) C-contiguous."""
-    return _gemm_pqt(a, b.T, c)
+    """c = a @ b with the numba kernel; a (m, k), b (k, n), c (m, n) C-contiguous.
+
+    P = a and Q = bᵀ: b's buffer with its strides exchanged.
+    """
+    af, as0, as1 = _flat(a)
+    bf, bs0, bs1 = _flat(b)
+    return _product(af, as0, as1, a.shape[0], a.shape[1], bf, bs1, bs0, b.shape[1], c)
 
 
 def matmul_tn_numba(a, b, c):
-    """c = a.T @ b with the numba kernel, reading ``a`` through a transposed view."""
-    return _gemm_pqt(a.T, b.T, c)
+    """c = a.T @ b with the numba kernel: P = aᵀ and Q = bᵀ, both by exchanged strides."""
+    af, as0, as1 = _flat(a)
+    bf, bs0, bs1 = _flat(b)
+    return _product(af, as1, as0, a.shape[1], a.shape[0], bf, bs1, bs0, b.shape[1], c)
 
 
 def matmul_nt_numba(a, b, c):
-    """c = a @ b.T with the numba kernel, reading ``b`` through a transposed view."""
-    return _gemm_pqt(a, b, c)
+    """c = a @ b.T with the numba kernel: P = a and Q = b, as they are."""
+    af, as0, as1 = _flat(a)
+    bf, bs0, bs1 = _flat(b)
+    return _product(af, as0, as1, a.shape[0], a.shape[1], bf, bs0, bs1, b.shape[0], c)
