@@ -27,11 +27,12 @@ Backends
              ``matmul.PARALLEL_MIN_MACS`` = 2^22 multiply-adds (m·n·k) split their
              blocks over the threads of :mod:`.gemm_team`, which take them inside
              compiled code (the course's 784-256-128-10 MLP shares its two hidden
-             layers' products); smaller ones (its 10-class output layer) run the same
-             blocks one after another on the calling thread. Both paths sum every entry
-             in the same order, so which one runs, and how many threads there are, never
-             changes a bit (see :mod:`.matmul`, "Summation order, and what is
-             reproducible").
+             layers' products); smaller ones run the same blocks one after another on
+             the calling thread, or, if their output is at most 16 columns wide or their
+             sum at most 32 terms long (its 10-class output layer), the strips of
+             :mod:`.gemm_strips`. All paths sum every entry in the same order, so which
+             one runs, and how many threads there are, never changes a bit (see
+             :mod:`.matmul`, "Summation order, and what is reproducible").
 ``"blas"``   :mod:`.numpy_backend`, numpy's ``matmul`` (OpenBLAS): the reference in tests
              and the comparison a learner can switch to. ``"numpy"`` is accepted as
              another name for it. BLAS sums in an order that depends on its own blocking

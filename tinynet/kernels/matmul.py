@@ -61,10 +61,17 @@ Multiplication", ACM TOMS 2008)
    the end of ``P`` read its last row again (their accumulator rows are never copied out);
    the ``kc mod KU`` leftover terms of a k-block are added one after the other, one
    pass each.
-4. **Narrow outputs.** A product with fewer than NARROW output columns and more rows (an
-   output layer's ``Z = H·W`` with 10 classes) is computed as ``Cᵀ = Q·Pᵀ`` and written
-   transposed, so that the long side runs along the vectorized loop. Each entry sums
-   the same products in the same order (``x·y = y·x`` exactly), so this changes no bit.
+4. **Narrow outputs and short sums: strips.** A product that runs on one thread and has
+   at most NV = 16 output columns, or sums at most 32 terms (an output layer's
+   ``Z = H·W``, ``dW = Hᵀ·dZ`` and ``dX = dZ·Wᵀ`` with 10 classes), gains little from
+   step 3: its vectorized loop would have one 16-wide step per entry. :mod:`.gemm_strips`
+   computes it in 8 x 16 strips whose sums stay in vector registers, summing each entry
+   in the same order as step 3, so which path runs changes no bit.
+5. **Other narrow outputs.** A product with fewer than NARROW output columns and more
+   rows that the strips do not take (one shared among threads, or 17-31 columns wide) is
+   computed as ``Cᵀ = Q·Pᵀ`` and written transposed, so that the long side runs along the
+   vectorized loop. Each entry sums the same products in the same order (``x·y = y·x``
+   exactly), so this changes no bit either.
 
 Summation order, and what is reproducible
 -----------------------------------------
