@@ -285,3 +285,58 @@ def test_ctrl_c_of_the_command_leaves_the_earlier_run_and_no_worker(tmp_path):
     assert "Traceback" not in err
     assert all(_gone(pid) for pid in kids)
     assert {n: (out / n).read_bytes() for n in sorted(os.listdir(out))} == before
+
+
+def _background_work(task, on_step):
+    if task == "fail":
+        raise ValueError("no such figure")
+    if task == "slow-write":
+        time.sleep(0.5)
+    return os.getpid()
+
+
+@needs_fork
+def test_a_background_task_gives_its_value_or_its_error_and_leaves_no_process():
+    import multiprocessing
+    job = workers.Background(_background_work, "a")
+    pid = job.result()
+    assert pid != os.getpid() and _gone(pid)
+    job = workers.Background(_background_work, "fail")
+    with pytest.raises(ValueError, match="no such figure"):
+        job.result()
+    assert multiprocessing.active_children() == []
+
+
+@needs_fork
+def test_the_histograms_drawn_beside_the_other_figures_are_the_same_file(tmp_path):
+    """`tinynet compare` draws its last figure in a forked worker when it has more than one
+    job: the files are byte for byte those of --jobs 1."""
+    for jobs in ("1", "2"):
+        argv = ["compare", "--inits", "he_normal,zeros", "--seeds", "1", "--steps", "5", "--depth", "2",
+                "--width", "8", "--quiet", "--jobs", jobs, "--out", str(tmp_path / jobs)]
+        assert cli.main(argv) == 0
+    for name in ("loss_curves.png", "depth_profile.png", "activation_histograms.png"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+@needs_fork
+def test_an_error_in_a_figure_waits_for_the_one_drawn_in_the_background(tmp_path, monkeypatch):
+    """The parent's figure fails (a full disk, say): its error is raised, but only after the
+    background figure has been written whole, so no file is left half-written."""
+    import multiprocessing
+    from tinynet import plot
+    done = tmp_path / "background.txt"
+
+    def slow_then_written(path):
+        time.sleep(0.5)
+        done.write_text("whole")
+
+    def fails(path):
+        raise OSError(28, "No space left on device", path)
+
+    monkeypatch.setattr(plot, "_test_slow", slow_then_written, raising=False)
+    monkeypatch.setattr(plot, "_test_fails", fails, raising=False)
+    with pytest.raises(OSError, match="No space left"):
+        report._draw([("_test_fails", ("a.png",), {}), ("_test_slow", (str(done),), {})], jobs=2)
+    assert done.read_text() == "whole"
+    assert multiprocessing.active_children() == []
