@@ -49,7 +49,8 @@ def matmul_paths():
 
     return (f"every product runs tinynet's numba kernel; products of at least "
             f"{numba_backend.PARALLEL_MIN_MACS} multiply-adds shared among the threads of "
-            f"tinynet.kernels.gemm_team, smaller ones serially (same bits)")
+            f"tinynet.kernels.gemm_team, smaller ones on the calling thread, the 10-class output "
+            f"layer's on the register strips of tinynet.kernels.gemm_strips (same bits)")
 
 
 def run_epochs(contenders, x, y, epochs, chunk, seed=0):

@@ -49,6 +49,8 @@ SHAPES = [
     (9, 301, 16),     # a sum longer than one k-block of the block kernel (KC = 256)
     (33, 17, 33),     # edges everywhere: 33 = 4 strips of 8 + 1 row, 2 full columns + 1
     (64, 32, 256),    # the widest output a short sum may have, Q read in place
+    (45, 70, 64),     # the widest output a long sum may have
+    (450, 64, 64),    # the lab's hidden layers
     (50, 6, 100),
 ]
 
@@ -65,7 +67,7 @@ def test_strips_give_the_block_kernels_bits(dtype, m, k, n, orders):
 
 
 @settings(deadline=None, max_examples=60)
-@given(m=st.integers(1, 70), k=st.integers(1, 40), n=st.integers(1, 40),
+@given(m=st.integers(1, 70), k=st.integers(1, 40), n=st.integers(1, 80),
        f64=st.booleans(), transposed=st.booleans(), seed=st.integers(0, 2 ** 16))
 def test_strips_bits_on_random_shapes(m, k, n, f64, transposed, seed):
     dtype = np.float64 if f64 else np.float32
@@ -91,8 +93,9 @@ def test_which_products_take_the_strips():
     fits = gemm_strips.fits_strips
     assert fits(128, 10, 128) and fits(128, 128, 10)        # the output layer, all three
     assert fits(60000, 10, 784)                              # a whole-dataset forward
-    assert not fits(128, 256, 784) and not fits(256, 128, 128)   # the hidden layers
-    assert not fits(128, 17, 128)                           # wider than a strip, long sum
+    assert fits(450, 64, 64) and fits(64, 64, 450)           # the lab's 64-wide layers
+    assert not fits(128, 256, 784) and not fits(256, 128, 128)   # the course's hidden layers
+    assert not fits(128, 65, 128)                           # wider than 64, a long sum
     assert not fits(128, 300, 8)                            # a short sum, but too wide
     assert not fits(10, 16, 5000)                           # Qᵀ would not fit the buffer
 

@@ -28,7 +28,7 @@ Backends
              blocks over the threads of :mod:`.gemm_team`, which take them inside
              compiled code (the course's 784-256-128-10 MLP shares its two hidden
              layers' products); smaller ones run the same blocks one after another on
-             the calling thread, or, if their output is at most 16 columns wide or their
+             the calling thread, or, if their output is at most 64 columns wide or their
              sum at most 32 terms long (its 10-class output layer), the strips of
              :mod:`.gemm_strips`. All paths sum every entry in the same order, so which
              one runs, and how many threads there are, never changes a bit (see

@@ -5,13 +5,14 @@
 
 :mod:`.gemm_blocks` suits products whose output is wide and whose sum is long: for each
 group of MR = 4 rows and KU = 4 terms it runs a vectorized loop along the columns, adding
-into an accumulator in memory. When the output has at most NV = 16 columns (an output
-layer's ``Z = H·W`` and ``dW = Hᵀ·dZ`` with 10 classes), that loop has one step, and
-entering it costs more than the step: the compiler, which cannot prove that the
-accumulator and the packed block never overlap, checks at run time before every entry,
-and reloads and stores the accumulator each time. When the sum is short (``dX = dZ·Wᵀ``
-sums over 10 classes), each row group makes only a few passes over the accumulator, and
-the same costs dominate.
+into an accumulator in memory. When the output has few columns, that loop has few steps
+(one, for an output layer's ``Z = H·W`` and ``dW = Hᵀ·dZ`` with 10 classes), and entering
+it costs more than the steps: the compiler, which cannot prove that the accumulator and
+the packed block never overlap, checks at run time before every entry, and reloads and
+stores the accumulator each time. When the sum is short (``dX = dZ·Wᵀ`` sums over 10
+classes), each row group makes only a few passes over the accumulator, and the same costs
+dominate. Outputs up to 64 columns wide, and short sums, take the strips below
+(:func:`fits_strips`).
 
 Here the output is cut into *strips* of SR = 8 rows by NV = 16 columns instead, and each
 strip is summed over the whole of ``p`` before the next one starts. Its 8 x 16 sums live
@@ -41,21 +42,26 @@ from .gemm_blocks import KC, KU, NC, NV
 
 SR = 8                 # rows of C per strip (a named constant: see _register_block)
 PACKED = KC * NC       # entries of the packed copy of Qᵀ: the size of a thread's ``qb``
-STRIPS_MAX_NC = NC     # at most this many output columns ...
-STRIPS_MAX_K = 32      # ... when the sum is at most this long (else only outputs <= NV wide)
+STRIPS_MAX_N = 64      # outputs at most this wide take the strips, whatever the sum ...
+STRIPS_MAX_NC = NC     # ... and outputs at most this wide
+STRIPS_MAX_K = 32      # ... when the sum is at most this long
 
 
 def fits_strips(m, n, k):
     """True if an (m, k) x (k, n) product runs on strips (see the module docstring).
 
-    Outputs at most NV columns wide, or sums of at most STRIPS_MAX_K terms into at most
-    STRIPS_MAX_NC columns, whose packed Qᵀ (k x n rounded up to NV) fits a thread's buffer.
-    Measured on the course's output layer (128 x 128 x 10 and 128 x 10 x 128), against the
-    block kernel: see benchmarks/RESULTS.md, section "matmul".
+    Outputs at most STRIPS_MAX_N = 64 columns wide, or sums of at most STRIPS_MAX_K terms
+    into at most STRIPS_MAX_NC columns, whose packed Qᵀ (k x n rounded up to NV) fits a
+    thread's buffer. Measured against the block kernel, the kernels alone (medians of
+    interleaved runs, float32 / float64): faster on every product tried up to 64 columns
+    wide -- 450 x 64 x 64, the lab's hidden layers, 1.31 / 1.07x, their weight gradient
+    1.40 / 1.17x, 128 x 64 x 32 2.1 / 1.5x, 450 x 2 x 64 2.5 / 2.4x -- and slower from 128
+    columns with a long sum (128 x 128 x 256 0.85 / 0.96x, 256 x 128 x 128 0.84 / 0.86x),
+    where the block kernel's accumulator in memory serves longer rows.
     """
     padded = (n + NV - 1) // NV * NV
     short = k <= STRIPS_MAX_K and n <= STRIPS_MAX_NC
-    return (n <= NV or short) and k * padded <= PACKED
+    return (n <= STRIPS_MAX_N or short) and k * padded <= PACKED
 
 
 @intrinsic

@@ -62,9 +62,9 @@ Multiplication", ACM TOMS 2008)
    the ``kc mod KU`` leftover terms of a k-block are added one after the other, one
    pass each.
 4. **Narrow outputs and short sums: strips.** A product that runs on one thread and has
-   at most NV = 16 output columns, or sums at most 32 terms (an output layer's
-   ``Z = H·W``, ``dW = Hᵀ·dZ`` and ``dX = dZ·Wᵀ`` with 10 classes), gains little from
-   step 3: its vectorized loop would have one 16-wide step per entry. :mod:`.gemm_strips`
+   at most 64 output columns, or sums at most 32 terms (an output layer's ``Z = H·W``,
+   ``dW = Hᵀ·dZ`` and ``dX = dZ·Wᵀ`` with 10 classes, the lab's 64-wide layers), gains
+   little from step 3: its vectorized loop would have a few 16-wide steps. :mod:`.gemm_strips`
    computes it in 8 x 16 strips whose sums stay in vector registers, summing each entry
    in the same order as step 3, so which path runs changes no bit.
 5. **Other narrow outputs.** A product with fewer than NARROW output columns and more
