@@ -8,7 +8,7 @@ import os
 import numpy as np
 
 from .. import atomic, plot
-from . import models, workers
+from . import models
 from . import report_html
 
 FILES = {
@@ -96,40 +96,6 @@ def as_dict(comparison):
     })
 
 
-def _draw_one(figure, on_step=None):
-    """Draw one figure: ``figure`` is (name of a :mod:`tinynet.plot` function, args, kwargs)."""
-    name, args, kwargs = figure
-    return getattr(plot, name)(*args, **kwargs)
-
-
-def _draw(figures, jobs):
-    """Draw ``figures`` in their order; with ``jobs`` > 1 the last one is drawn meanwhile by
-    a forked worker (:class:`tinynet.lab.workers.Background`).
-
-    The last is the histogram figure, one panel per scheme: measured, it takes two thirds of
-    the drawing time (1.5 s of 2.2 for the default compare), so drawing it beside the other
-    two takes the default compare's figures from 2.2 s to about 1.5. An error in a figure is
-    raised after the worker has finished its own, so that no file is left half-written.
-    """
-    background = None
-    if jobs > 1 and len(figures) > 1 and workers.fork_available():
-        background = workers.Background(_draw_one, figures[-1])
-        figures = figures[:-1]
-    try:
-        for figure in figures:
-            _draw_one(figure)
-    except Exception:
-        if background is not None:
-            background.wait()
-        raise
-    except BaseException:                 # Ctrl-C: the folder is abandoned, stop at once
-        if background is not None:
-            background.stop()
-        raise
-    if background is not None:
-        background.result()
-
-
 def write_all(comparison, samples, classes, directory):
     """Write every file of the run into ``directory`` (a :class:`~tinynet.lab.folder.ResultFolder`'s
     temporary folder); returns name -> path. results.json and the table come first, so that a
@@ -141,6 +107,10 @@ def write_all(comparison, samples, classes, directory):
     curves = {label: [r["loss_curve"] for r in comparison.runs if r["scheme"] == label]
               for label in comparison.summaries}
     thr = comparison.runs[0]["threshold"]
+    plot.loss_curves(curves, paths["loss_curves"], reference=math.log(classes), threshold=thr,
+                     title=f"Training loss by initialization ({comparison.dataset.split(':')[0]}, "
+                           f"{comparison.config.depth} x {comparison.config.width} {comparison.config.activation}; "
+                           "median and range over seeds)")
     profile = {}
     for label in comparison.summaries:
         layers = [r["init_layers"][:-1] for r in comparison.runs if r["scheme"] == label]
@@ -148,17 +118,9 @@ def write_all(comparison, samples, classes, directory):
             "act_std": [float(np.mean([run[i]["act_std"] for run in layers])) for i in range(len(layers[0]))],
             "grad_std": [float(np.mean([run[i]["grad_z_std"] or 0.0 for run in layers])) for i in range(len(layers[0]))],
         }
-    config = comparison.config
-    figures = [
-        ("loss_curves", (curves, paths["loss_curves"]),
-         dict(reference=math.log(classes), threshold=thr,
-              title=f"Training loss by initialization ({comparison.dataset.split(':')[0]}, "
-                    f"{config.depth} x {config.width} {config.activation}; median and range over seeds)")),
-        ("depth_profile", (profile, paths["depth_profile"]),
-         dict(title=f"Signal across depth at initialization ({config.activation})")),
-        ("activation_histograms", (samples, paths["activation_histograms"]),
-         dict(title=f"Hidden activations at initialization ({config.activation}, seed 0)")),
-    ]
-    _draw(figures, config.workers)
+    plot.depth_profile(profile, paths["depth_profile"],
+                       title=f"Signal across depth at initialization ({comparison.config.activation})")
+    plot.activation_histograms(samples, paths["activation_histograms"],
+                               title=f"Hidden activations at initialization ({comparison.config.activation}, seed 0)")
     atomic.write_text(paths["report_html"], report_html.page(as_dict(comparison), paths))
     return paths

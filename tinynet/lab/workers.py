@@ -1,7 +1,6 @@
 """Tasks shared among worker processes: whichever worker is free takes the next task.
 
     results = run_tasks(work, tasks, jobs=2, on_start=..., on_step=..., on_done=...)
-    job = Background(work, task); ...; value = job.result()   # one task beside the parent's work
 
 ``work(task, on_step)`` runs in a worker and returns a picklable value; ``results[i]`` is
 the value of ``tasks[i]``, in the order of ``tasks`` whatever the order in which they
@@ -159,42 +158,6 @@ def run_tasks(work, tasks, jobs, on_start=None, on_step=None, on_done=None, on_i
         for worker in workers:
             worker.stop()
     return results
-
-
-class Background:
-    """``work(task, None)`` computed by one forked worker while the parent does other work.
-
-        job = Background(work, task)     # the worker starts at once
-        ...                              # the parent's own work
-        value = job.result()             # waits; the worker's error is raised here
-
-    On the way out of the parent's own work by an error, :meth:`wait` lets the worker
-    finish what it does (so a file it is writing is not cut off) before the error goes on;
-    :meth:`result` and :meth:`wait` both leave no process behind.
-    """
-
-    def __init__(self, work, task):
-        self.task = task
-        self.worker = _Worker.start(work, [], report_steps=False)
-        self.worker.send(task)
-
-    def result(self):
-        try:
-            return self.worker.receive(self.task)[1]
-        finally:
-            self.worker.finish()
-            self.worker.stop()
-
-    def wait(self):
-        """Wait for the worker to finish, whatever its outcome (which is dropped)."""
-        try:
-            self.result()
-        except Exception:  # noqa: BLE001 - the parent's own error is the one to report
-            pass
-
-    def stop(self):
-        """Stop the worker now, finished or not (see ``_Worker.stop``)."""
-        self.worker.stop()
 
 
 class _Worker:
