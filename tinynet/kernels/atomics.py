@@ -28,7 +28,6 @@ platform has them (Linux does; elsewhere :mod:`.gemm_team` is not used).
 import sys
 
 import numpy as np
-from llvmlite import ir
 from numba import carray, njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
@@ -118,15 +117,6 @@ _nanosleep = types.ExternalFunction("nanosleep", types.intc(types.voidptr, types
 _clock_gettime = types.ExternalFunction("clock_gettime", types.intc(types.intc, types.voidptr))
 
 
-@intrinsic
-def _voidptr(typingctx, array):
-    """The address of an array's data as a ``void *`` (for a C function's argument)."""
-    def codegen(context, builder, signature, args):
-        ary = context.make_array(array)(context, builder, args[0])
-        return builder.bitcast(ary.data, ir.IntType(8).as_pointer())
-    return types.voidptr(array), codegen
-
-
 @njit(cache=True)
 def as_array(address, shape, like):
     """The C-ordered array of shape ``shape`` and like's dtype whose data starts at ``address``.
@@ -140,7 +130,7 @@ def as_array(address, shape, like):
 def now_ns():
     """A monotonic clock in nanoseconds (``clock_gettime(CLOCK_MONOTONIC)``)."""
     timespec = np.empty(2, np.int64)   # {seconds, nanoseconds}, both 64-bit on Linux x86-64/arm64
-    _clock_gettime(_CLOCK_MONOTONIC, _voidptr(timespec))
+    _clock_gettime(_CLOCK_MONOTONIC, timespec.ctypes)   # .ctypes: the data's address, as void *
     return timespec[0] * 1_000_000_000 + timespec[1]
 
 
@@ -149,7 +139,7 @@ def sleep_ns(duration):
     """Sleep for about ``duration`` nanoseconds (``nanosleep``; the thread gives up its CPU)."""
     timespec = np.empty(2, np.int64)
     timespec[0], timespec[1] = duration // 1_000_000_000, duration % 1_000_000_000
-    _nanosleep(_voidptr(timespec), _voidptr(timespec))   # 2nd: the time left if woken early
+    _nanosleep(timespec.ctypes, timespec.ctypes)   # the 2nd receives the time left if woken early
 
 
 @njit(cache=True)

@@ -27,7 +27,6 @@ The control array (int64; entries 8 apart, so each counter has its own 64-byte c
     BACKOFF = the length of the last such pause (ns)
     LOST_AT = the clock reading when a helper last found it had lost its CPU
     HELPED = blocks the helpers have taken, all jobs together (for tests and benchmarks)
-    PAUSES = how many times the team stepped aside for a crowded machine (likewise)
     DESC ... = the job's descriptor (:data:`_FIELDS`)
 
 A thread takes block ``next`` by a compare-and-exchange of WORD from ``g|B|next`` to
@@ -62,6 +61,7 @@ never waits for a helper to wake up, only for blocks already taken.
 """
 import os
 import threading
+import time
 
 import numpy as np
 from numba import njit
@@ -70,8 +70,8 @@ from . import atomics, pool
 from .atomics import compare_exchange, fetch_add, load, now_ns, sleep_ns, store, yield_cpu
 from .gemm_blocks import _multiply_blocks, _scratch
 
-WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED, PAUSES = range(0, 64, 8)
-DESC = 64
+WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED = range(0, 56, 8)
+DESC = 56
 _FIELDS = ("p_address", "p_length", "ps0", "ps1", "m", "k", "q_address", "q_length", "qs0", "qs1",
            "n", "c_address", "c_rows", "c_columns", "swap", "mc", "itemsize")
 (P_ADDRESS, P_LENGTH, PS0, PS1, M, K, Q_ADDRESS, Q_LENGTH, QS0, QS1, N, C_ADDRESS, C_ROWS,
@@ -114,7 +114,6 @@ def _lost_cpu(ctl, now):
         backoff = min(2 * backoff, BACKOFF_NS[1])
     store(ctl, BACKOFF, backoff)
     store(ctl, CALM_AFTER, now + backoff)
-    fetch_add(ctl, PAUSES, 1)
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -279,11 +278,6 @@ def blocks_helped():
     return 0 if _team is None else int(_team.ctl[HELPED])
 
 
-def pauses():
-    """How many times the team has stepped aside for a crowded machine in this process."""
-    return 0 if _team is None else int(_team.ctl[PAUSES])
-
-
 def run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks):
     """Blocks 0 .. blocks-1 of c = P·Qᵀ shared among ``pool.threads()`` threads; False if
     not done (busy team, too many blocks, or no team on this platform)."""
@@ -294,7 +288,8 @@ def run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks):
     if team is None:
         team = _team = _Team()
     ctl = team.ctl
-    if now_ns() < ctl[CALM_AFTER] or not team.busy.acquire(blocking=False):
+    # time.monotonic_ns() reads now_ns()'s clock (CLOCK_MONOTONIC) without a compiled call
+    if time.monotonic_ns() < ctl[CALM_AFTER] or not team.busy.acquire(blocking=False):
         return False
     try:
         team.start_helpers(pool.threads() - 1)

@@ -162,15 +162,13 @@ def _product(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c):
 
     Three paths, one summation order: blocks shared among threads (large products),
     strips (:mod:`.gemm_strips`: narrow outputs or short sums), or blocks on this thread.
-    This runs on every product of training; for the course's small output layer, Python's
-    share of the time is a third, so the checks are plain arithmetic.
     """
     if m == 0 or n == 0:
         return c
     if k == 0:
         c[...] = 0
         return c
-    shared = m * n * k >= PARALLEL_MIN_MACS and pool.threads() > 1
+    shared = will_run_parallel(m, n, k)
     if not shared and fits_strips(m, n, k):
         _multiply_strips(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, _flat_block(c.dtype))
         return c

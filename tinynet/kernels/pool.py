@@ -134,10 +134,10 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_helpers_after_fork)
 
 
-def run(kernel, args, blocks, max_threads=None):
+def run(kernel, args, blocks):
     """Call ``kernel(*args, b)`` for b in range(blocks), shared among up to ``threads()``
-    threads (or ``max_threads``); returns when every block is done."""
-    n = threads() if max_threads is None else min(threads(), max_threads)
+    threads; returns when every block is done."""
+    n = threads()
     if n <= 1 or blocks <= 1:
         for block in range(blocks):
             kernel(*args, block)
