@@ -50,7 +50,8 @@ def operands(dtype, m=300, k=200, n=260, seed=0):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_a_helper_takes_blocks_and_the_bits_are_the_serial_paths(two_threads, dtype):
-    a, b = operands(dtype)
+    a, b = operands(dtype, m=600)   # shared blocks of 200 rows, serial ones of 152: heights differ
+    assert mm.block_height(600, 260, 2) != mm.block_height(600, 260, 1)
     results, helped = shared_until_helped(a, b)
     assert helped > 0, "no helper thread took a block in 20 s"
     reference = serial_product(a, b)
@@ -159,3 +160,8 @@ def test_one_thread_shares_nothing(two_threads):
     pool.set_threads(1)
     mm.PARALLEL_MIN_MACS = 0
     assert not mm.will_run_parallel(300, 260, 200)
+    a, b = operands(np.float32)
+    before = gemm_team.blocks_helped()
+    got = mm.matmul_numba(a, b, np.empty((a.shape[0], b.shape[1]), a.dtype))
+    assert gemm_team.blocks_helped() == before        # the product itself ran on this thread
+    np.testing.assert_array_equal(got, serial_product(a, b))
