@@ -82,8 +82,10 @@ import numpy as np
 
 from ..dtypes import FLOAT_DTYPES as _FLOAT_DTYPES
 from . import matmul as numba_backend
-from . import numpy_backend, pool
+from . import numpy_backend, pool, quick_exit
 from . import random  # noqa: F401
+
+quick_exit.register()   # numba's objects are left to the OS at exit (module docstring)
 
 BACKENDS = ("numba", "blas")
 ALIASES = {"numpy": "blas"}   # the name the BLAS backend had first
