@@ -24,7 +24,7 @@ def blocks_product(p, q):
     mc = mm.block_height(m, n, 1)
     blocks = -(-m // mc) * -(-n // gemm_blocks.NC)
     qb, acc = gemm_blocks._scratch(c.dtype)
-    gemm_blocks._multiply_blocks(*mm._flat(p), m, k, *mm._flat(q), n, c, False, mc, qb, acc, 0, blocks)
+    gemm_blocks._multiply_blocks(*mm._flat(p, m, k), m, k, *mm._flat(q, n, k), n, c, False, mc, qb, acc, 0, blocks)
     return c
 
 
@@ -32,7 +32,7 @@ def strips_product(p, q):
     m, k = p.shape
     n = q.shape[0]
     c = np.empty((m, n), p.dtype)
-    gemm_strips._multiply_strips(*mm._flat(p), m, k, *mm._flat(q), n, c, gemm_blocks._flat_block(c.dtype))
+    gemm_strips._multiply_strips(*mm._flat(p, m, k), m, k, *mm._flat(q, n, k), n, c, gemm_blocks._flat_block(c.dtype))
     return c
 
 

@@ -121,7 +121,7 @@ def test_while_the_machine_is_crowded_nothing_is_shared(two_threads):
         blocks = -(-m // mc) * -(-n // mm.NC)
         for _ in range(5):
             c = np.empty((m, n), a.dtype)
-            assert not gemm_team.run(*mm._flat(a), m, k, *mm._flat(b.T), n, c, 0, mc, blocks)
+            assert not gemm_team.run(*mm._flat(a, m, k), m, k, *mm._flat(b.T, n, k), n, c, 0, mc, blocks)
             np.testing.assert_array_equal(mm.matmul_numba(a, b, c), serial_product(a, b))
         assert gemm_team.blocks_helped() == before
     finally:

@@ -147,6 +147,18 @@ def test_empty_inner_dimension_gives_zeros(backend):
     assert (c == 0).all()
 
 
+@pytest.mark.parametrize("product", sorted(NUMBA_KERNELS))
+@pytest.mark.parametrize("m, k, n", [(128, 128, 10), (128, 10, 128), (70, 33, 45), (0, 3, 2), (3, 0, 2)])
+def test_a_kernel_without_c_allocates_the_same_bits(product, m, k, n):
+    rng = np.random.default_rng(m * 100 + n)
+    a, b = (make_operand(rng, shape, np.float64, "c") for shape in operand_shapes(product, m, k, n))
+    given = NUMBA_KERNELS[product](a, b, np.full((m, n), np.nan))
+    made = NUMBA_KERNELS[product](a, b)
+    assert made.shape == (m, n) and made.dtype == np.float64 and made.flags.c_contiguous
+    np.testing.assert_array_equal(made, given)
+    np.testing.assert_array_equal(getattr(numpy_backend, product)(a, b), getattr(numpy_backend, product)(a, b, np.empty((m, n))))
+
+
 @contextlib.contextmanager
 def kernel_settings(**values):
     """Set module constants of tinynet.kernels.matmul for a block (the dispatch rules)."""

@@ -174,14 +174,21 @@ def _output(product, out, shape, dtype):
     return out
 
 
-def _run(product, a, b, out, shape, numba_kernel, numpy_kernel):
+def _run(product, a, b, out, rows_of, cols_of, numba_kernel, numpy_kernel):
+    """The product on the current backend, into a new array or into ``out``.
+
+    The result has shape (a.shape[rows_of], b.shape[cols_of]); it is only built here when
+    ``out`` is given, to be checked. This runs before every product: a new result is
+    allocated by the kernel, which has read the shapes already.
+    """
     kernel = numpy_kernel if _state["backend"] == "blas" else numba_kernel
     if out is None:
-        return kernel(a, b, np.empty(shape, a.dtype))
+        return kernel(a, b, None)
+    shape = (a.shape[rows_of], b.shape[cols_of])
     c = _output(product, out, shape, a.dtype)
     if np.may_share_memory(c, a) or np.may_share_memory(c, b):
         # The kernels read a and b while writing c; an overlapping out goes via a temporary.
-        c[...] = kernel(a, b, np.empty(shape, a.dtype))
+        c[...] = kernel(a, b, None)
         return c
     return kernel(a, b, c)
 
@@ -190,19 +197,18 @@ def _run(product, a, b, out, shape, numba_kernel, numpy_kernel):
 def matmul(a, b, out=None):
     """a @ b for a (m, k) and b (k, n): a new (m, n) C-contiguous array (or ``out``)."""
     _check_operands("matmul", a, b, 1, 0)
-    return _run("matmul", a, b, out, (a.shape[0], b.shape[1]),
-                numba_backend.matmul_numba, numpy_backend.matmul)
+    return _run("matmul", a, b, out, 0, 1, numba_backend.matmul_numba, numpy_backend.matmul)
 
 
 def matmul_tn(a, b, out=None):
     """a.T @ b for a (k, m) and b (k, n), without copying a.T: the weight gradient Xᵀ·dZ."""
     _check_operands("matmul_tn", a, b, 0, 0)
-    return _run("matmul_tn", a, b, out, (a.shape[1], b.shape[1]),
-                numba_backend.matmul_tn_numba, numpy_backend.matmul_tn)
+    return _run("matmul_tn", a, b, out, 1, 1, numba_backend.matmul_tn_numba,
+                numpy_backend.matmul_tn)
 
 
 def matmul_nt(a, b, out=None):
     """a @ b.T for a (m, k) and b (n, k), without copying b.T: the input gradient dZ·Wᵀ."""
     _check_operands("matmul_nt", a, b, 1, 1)
-    return _run("matmul_nt", a, b, out, (a.shape[0], b.shape[0]),
-                numba_backend.matmul_nt_numba, numpy_backend.matmul_nt)
+    return _run("matmul_nt", a, b, out, 0, 0, numba_backend.matmul_nt_numba,
+                numpy_backend.matmul_nt)

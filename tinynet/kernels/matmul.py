@@ -91,8 +91,8 @@ instruction set (a CPU without FMA rounds twice), and a different LLVM may fuse
 differently. Same machine, same software, same seed: same bits.
 
 The ``*_numba`` functions take validated operands (2-D, the same float dtype, matching
-inner dimensions) and a C-contiguous output ``c`` of shape (m, n) that they overwrite;
-:mod:`tinynet.kernels` does the checking and allocation for users.
+inner dimensions) and a C-contiguous output ``c`` of shape (m, n) that they overwrite, or
+``c=None`` for a new one; :mod:`tinynet.kernels` does the checking for users.
 """
 from math import gcd
 
@@ -137,19 +137,20 @@ def block_height(m, n, threads):
     return _ceil_div(_ceil_div(m, blocks_m), MR) * MR
 
 
-def _flat(x):
-    """(flat buffer, row stride, column stride) of a 2-D array, strides in elements.
+def _flat(x, rows, cols):
+    """(flat buffer, row stride, column stride) of a 2-D array of shape (rows, cols), in elements.
 
     A C- or Fortran-ordered array is read in place (``ravel`` in memory order is a view);
     any other layout is copied to C order. The transpose of ``x`` is the same buffer with
-    the two strides exchanged.
+    the two strides exchanged. The shape comes from the caller, who has read it already
+    (each ``x.shape`` builds a new tuple, and this runs twice per product).
     """
     flags = x.flags
     if flags.c_contiguous:
-        return x.ravel(), x.shape[1], 1
+        return x.ravel(), cols, 1
     if flags.f_contiguous:
-        return x.ravel("K"), 1, x.shape[0]
-    return np.ascontiguousarray(x).ravel(), x.shape[1], 1
+        return x.ravel("K"), 1, rows
+    return np.ascontiguousarray(x).ravel(), cols, 1
 
 
 def will_run_parallel(m, n, k):
@@ -160,13 +161,15 @@ def will_run_parallel(m, n, k):
 def _product(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c):
     """c = P · Qᵀ for P[i, p] = pf[i·ps0 + p·ps1] (m, k) and Q[j, p] = qf[j·qs0 + p·qs1] (n, k).
 
-    Three paths, one summation order: blocks shared among threads (large products),
-    strips (:mod:`.gemm_strips`: narrow outputs or short sums), or blocks on this thread.
+    ``c`` is a C-contiguous (m, n) array to overwrite, or None for a new one. Three paths,
+    one summation order: blocks shared among threads (large products), strips
+    (:mod:`.gemm_strips`: narrow outputs or short sums), or blocks on this thread.
     """
-    if m == 0 or n == 0:
-        return c
-    if k == 0:
-        c[...] = 0
+    if c is None:
+        c = np.empty((m, n), pf.dtype)
+    macs = m * n * k
+    if macs == 0:
+        c[...] = 0      # an empty sum (k = 0) is zero; with m or n = 0 there is nothing to write
         return c
     shared = will_run_parallel(m, n, k)
     if not shared and fits_strips(m, n, k):
@@ -190,25 +193,31 @@ def _product(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c):
 
 
 # --------------------------------------------------------------------------- public kernels
-def matmul_numba(a, b, c):
-    """c = a @ b with the numba kernel; a (m, k), b (k, n), c (m, n) C-contiguous.
+def matmul_numba(a, b, c=None):
+    """c = a @ b with the numba kernel; a (m, k), b (k, n), c (m, n) C-contiguous or None.
 
     P = a and Q = bᵀ: b's buffer with its strides exchanged.
     """
-    af, as0, as1 = _flat(a)
-    bf, bs0, bs1 = _flat(b)
-    return _product(af, as0, as1, a.shape[0], a.shape[1], bf, bs1, bs0, b.shape[1], c)
+    m, k = a.shape
+    n = b.shape[1]
+    af, as0, as1 = _flat(a, m, k)
+    bf, bs0, bs1 = _flat(b, k, n)
+    return _product(af, as0, as1, m, k, bf, bs1, bs0, n, c)
 
 
-def matmul_tn_numba(a, b, c):
+def matmul_tn_numba(a, b, c=None):
     """c = a.T @ b with the numba kernel: P = aᵀ and Q = bᵀ, both by exchanged strides."""
-    af, as0, as1 = _flat(a)
-    bf, bs0, bs1 = _flat(b)
-    return _product(af, as1, as0, a.shape[1], a.shape[0], bf, bs1, bs0, b.shape[1], c)
+    k, m = a.shape
+    n = b.shape[1]
+    af, as0, as1 = _flat(a, k, m)
+    bf, bs0, bs1 = _flat(b, k, n)
+    return _product(af, as1, as0, m, k, bf, bs1, bs0, n, c)
 
 
-def matmul_nt_numba(a, b, c):
+def matmul_nt_numba(a, b, c=None):
     """c = a @ b.T with the numba kernel: P = a and Q = b, as they are."""
-    af, as0, as1 = _flat(a)
-    bf, bs0, bs1 = _flat(b)
-    return _product(af, as0, as1, a.shape[0], a.shape[1], bf, bs0, bs1, b.shape[0], c)
+    m, k = a.shape
+    n = b.shape[0]
+    af, as0, as1 = _flat(a, m, k)
+    bf, bs0, bs1 = _flat(b, n, k)
+    return _product(af, as0, as1, m, k, bf, bs0, bs1, n, c)
