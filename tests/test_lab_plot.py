@@ -55,3 +55,28 @@ def test_save_is_atomic(tmp_path, monkeypatch):
     umask = os.umask(0)
     os.umask(umask)
     assert os.stat(target).st_mode & 0o777 == 0o666 & ~umask    # not the temporary file's 0600
+
+
+def _png_size(path):
+    with open(path, "rb") as f:
+        header = f.read(24)
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def test_save_trims_to_a_legend_beside_the_axes_unless_told_not_to(tmp_path):
+    def figure():
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([0, 1], label="a label long enough to stick out of the page")
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+        return fig
+    trimmed = _png_size(plot.save(figure(), tmp_path / "trimmed.png", dpi=100))
+    page = _png_size(plot.save(figure(), tmp_path / "page.png", dpi=100, trim=False))
+    assert page == (400, 300)
+    assert trimmed[0] > 400          # the legend is kept
+
+
+def test_histograms_laid_out_by_tight_layout_are_saved_as_their_page(tmp_path):
+    rng = np.random.default_rng(1)
+    layers = [np.maximum(rng.standard_normal(300), 0) for _ in range(3)]
+    path = plot.activation_histograms({f"scheme {i}": layers for i in range(4)}, tmp_path / "h.png")
+    assert _png_size(path) == (round(5.2 * 3 * 110), round(3.6 * 2 * 110))   # 3 x 2 panels, dpi 110
