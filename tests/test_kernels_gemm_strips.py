@@ -47,7 +47,9 @@ SHAPES = [
     (1, 1, 1),
     (7, 3, 5),        # fewer rows than a strip, fewer terms than KU
     (9, 301, 16),     # a sum longer than one k-block of the block kernel (KC = 256)
-    (33, 17, 33),     # edges everywhere: 33 = 4 strips of 8 + 1 row, 2 full columns + 1
+    (33, 17, 33),     # edges everywhere: 33 = 4 strips of 8 + 1 row (5 of 6 + 3 in float64), 2 full columns + 1
+    (6, 4, 16),       # one whole float64 strip
+    (13, 5, 17),      # 2 float64 strips + 1 row, 1 strip of 8 + 5 rows in float32
     (64, 32, 256),    # the widest output a short sum may have, Q read in place
     (45, 70, 64),     # the widest output a long sum may have
     (450, 64, 64),    # the lab's hidden layers
@@ -121,5 +123,8 @@ def test_the_output_layer_runs_on_strips_and_matches_blas():
 def test_register_block_in_plain_python():
     """Outside compiled code (NUMBA_DISABLE_JIT=1 runs the kernels as Python) the register
     block is an ordinary array of the requested shape and dtype."""
-    block = gemm_strips._register_block(gemm_strips.SR, np.empty(3, np.float32))
-    assert block.shape == (gemm_strips.SR, gemm_blocks.NV) and block.dtype == np.float32
+    for dtype, rows in ((np.float32, 8), (np.float64, 6)):
+        like = np.empty(3, dtype)
+        assert gemm_strips.strip_rows(like) == rows
+        block = gemm_strips._register_block(rows, like)
+        assert block.shape == (rows, gemm_blocks.NV) and block.dtype == dtype

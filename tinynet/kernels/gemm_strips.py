@@ -14,13 +14,14 @@ classes), each row group makes only a few passes over the accumulator, and the s
 dominate. Outputs up to 64 columns wide, and short sums, take the strips below
 (:func:`fits_strips`).
 
-Here the output is cut into *strips* of SR = 8 rows by NV = 16 columns instead, and each
-strip is summed over the whole of ``p`` before the next one starts. Its 8 x 16 sums live
+Here the output is cut into *strips* of SR rows by NV = 16 columns instead (SR = 8 in
+float32, 6 in float64: :data:`STRIP_ROWS`), and each
+strip is summed over the whole of ``p`` before the next one starts. Its SR x 16 sums live
 in a buffer on the stack of the kernel (:func:`_register_block`): a buffer the function
-owns cannot overlap its arguments, and with constant sizes the compiler keeps its 128
+owns cannot overlap its arguments, and with constant sizes the compiler keeps its SR x 16
 entries in vector registers for the whole sum (eight AVX-512 registers of float32,
-sixteen of float64). Each step of the sum, 4 terms for the 8 rows, is then 32 vector
-multiplications and multiply-adds, and 8 additions into the sums, whose only memory traffic
+twelve of float64). Each step of the sum, 4 terms for a float32 strip's 8 rows, is then 32
+vector multiplications and multiply-adds, and 8 additions into the sums, whose only memory traffic
 is the operands. Measured on the output layer of the course (784-256-128-10, batch 128),
 the kernel alone, against the block kernel on the same products: 128 x 128 x 10 in 4.5 us
 instead of ~9, its dW in 4.6 instead of ~6.6, and 128 x 10 x 128 in 3.9 instead of ~8
@@ -40,7 +41,20 @@ from numba.extending import intrinsic, overload
 
 from .gemm_blocks import KC, KU, NC, NV
 
-SR = 8                 # rows of C per strip (a named constant: see _register_block)
+STRIP_ROWS = {np.dtype(np.float32): 8, np.dtype(np.float64): 6}
+"""Rows of C per strip, per dtype (constants of the compiled kernel: see :func:`strip_rows`).
+
+A float32 strip's 16 columns are one AVX-512 register per row, a float64 strip's two, so
+8 float64 rows would keep 16 sums, 8 rows of Q and the products in flight in the 32
+vector registers, and the compiler spills some to the stack on every step (read in the
+assembly). With 6 rows it spills less. Measured, the kernel alone on the lab's float64
+products (450-row batches, 64 wide; medians of 9 interleaved runs, 6 rows against 8):
+Z = X·W 0.85-0.89x the time, dX = dZ·Wᵀ 0.87-0.89x, the 3-class output layer 0.87-0.89x,
+dW = Xᵀ·dZ 1.02-1.05x (two runs); 4 rows were faster still on the first two but took
+1.3-1.4x on dW, whose P (Xᵀ) is read
+down its columns, a cache line per 8 rows. In float32, 8 rows were the fastest (6 rows:
+0.96-1.15x the time).
+"""
 PACKED = KC * NC       # entries of the packed copy of Qᵀ: the size of a thread's ``qb``
 STRIPS_MAX_N = 64      # outputs at most this wide take the strips, whatever the sum ...
 STRIPS_MAX_NC = NC     # ... and outputs at most this wide
@@ -106,6 +120,25 @@ def _register_block_compiled(rows, like):
     return on_the_stack
 
 
+def strip_rows(like):
+    """SR, the rows per strip for like's dtype (:data:`STRIP_ROWS`).
+
+    Compiled, the overload below is inlined and returns a constant of the kernel, which
+    numba then types as a literal: :func:`_register_block` can size its buffer with it and
+    the loops over the rows of a strip have a constant count.
+    """
+    return STRIP_ROWS[like.dtype]
+
+
+@overload(strip_rows, inline="always")
+def _strip_rows_compiled(like):
+    rows = STRIP_ROWS[np.dtype(like.dtype.name)]
+
+    def constant(like):
+        return rows
+    return constant
+
+
 @njit(cache=True, error_model="numpy")
 def _pack_strips(qf, qs0, qs1, n, k, qb):
     """qb[(s·k + t)·NV + j] = Q[s·NV + j, t], zero where s·NV + j >= n; Q[j, p] = qf[j·qs0 + p·qs1].
@@ -146,6 +179,7 @@ def _multiply_strips(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, qb):
     else:
         _pack_strips(qf, qs0, qs1, n, k, qb)
         src, rs, slab = qb, uint64(NV), uint64(k * NV)
+    SR = strip_rows(pf)
     sums = _register_block(SR, pf)
     edge = _register_block(SR, pf)
     s1, s2, s3 = uint64(ps1), uint64(2 * ps1), uint64(3 * ps1)
