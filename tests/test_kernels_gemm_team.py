@@ -129,7 +129,7 @@ def test_while_the_machine_is_crowded_nothing_is_shared(two_threads):
 
 
 def test_a_lone_lost_cpu_is_ignored_and_a_crowd_backs_off_longer_and_longer():
-    ctl = np.zeros(gemm_team.DESC + len(gemm_team._FIELDS), np.int64)
+    ctl = np.zeros(gemm_team.CONTROL_SIZE, np.int64)
     first, cap = gemm_team.BACKOFF_NS
     now = 10**12
     gemm_team._lost_cpu(ctl, now)                  # once: no pause
@@ -165,3 +165,22 @@ def test_one_thread_shares_nothing(two_threads):
     got = mm.matmul_numba(a, b, np.empty((a.shape[0], b.shape[1]), a.dtype))
     assert gemm_team.blocks_helped() == before        # the product itself ran on this thread
     np.testing.assert_array_equal(got, serial_product(a, b))
+
+
+def test_lowering_the_thread_count_keeps_the_helpers_started_earlier_out(two_threads):
+    """set_num_threads(2) after 3: the team still has two helpers, but only the first takes blocks."""
+    a, b = operands(np.float32)
+    pool.set_threads(3)
+    shared_until_helped(a, b)               # starts both helpers
+    assert len(gemm_team._team.helpers) == 2
+    pool.set_threads(2)
+    first, second = gemm_team.blocks_helped(0), gemm_team.blocks_helped(1)
+    results, helped = shared_until_helped(a, b)
+    for _ in range(20):                      # more jobs, for the second helper to (wrongly) join
+        results.append(mm.matmul_numba(a, b, np.empty((a.shape[0], b.shape[1]), a.dtype)))
+    assert helped > 0 and gemm_team.blocks_helped(0) > first
+    assert gemm_team.blocks_helped(1) == second
+    assert gemm_team._team.ctl[gemm_team.SEATS] == 1
+    reference = serial_product(a, b)
+    for got in results:
+        np.testing.assert_array_equal(got, reference)

@@ -27,7 +27,11 @@ The control array (int64; entries 8 apart, so each counter has its own 64-byte c
     BACKOFF = the length of the last such pause (ns)
     LOST_AT = the clock reading when a helper last found it had lost its CPU
     HELPED = blocks the helpers have taken, all jobs together (for tests and benchmarks)
+    SEATS = how many helpers may take blocks of the current job: ``pool.threads() - 1``
+            when it was published (helper i takes blocks only if i < SEATS, so lowering
+            ``set_num_threads`` keeps helpers started earlier out)
     DESC ... = the job's descriptor (:data:`_FIELDS`)
+    TAKEN + i = blocks helper i has taken, all jobs together (helper i writes it alone)
 
 A thread takes block ``next`` by a compare-and-exchange of WORD from ``g|B|next`` to
 ``g|B|next+1``: it succeeds for exactly one thread, and only while job ``g`` still has
@@ -70,13 +74,16 @@ from . import atomics, pool
 from .atomics import compare_exchange, fetch_add, load, now_ns, sleep_ns, store, yield_cpu
 from .gemm_blocks import _multiply_blocks, _scratch
 
-WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED = range(0, 56, 8)
-DESC = 56
+WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED, SEATS = range(0, 64, 8)
+DESC = 64
 _FIELDS = ("p_address", "p_length", "ps0", "ps1", "m", "k", "q_address", "q_length", "qs0", "qs1",
            "n", "c_address", "c_rows", "c_columns", "swap", "mc", "itemsize")
 (P_ADDRESS, P_LENGTH, PS0, PS1, M, K, Q_ADDRESS, Q_LENGTH, QS0, QS1, N, C_ADDRESS, C_ROWS,
  C_COLUMNS, SWAP, MC, ITEMSIZE) = range(DESC, DESC + len(_FIELDS))
 MAX_BLOCKS = (1 << 16) - 1      # blocks of one job: they must fit in WORD's 16 bits
+TAKEN = DESC + len(_FIELDS)
+MAX_HELPERS = 255               # helper threads at most: a product is shared by at most 256 threads
+CONTROL_SIZE = TAKEN + MAX_HELPERS
 
 WATCH_NS = 2_000_000            # a helper spins this long after its last block,
 NAP_NS = (100_000, 10_000_000)  # then naps, idle time / 512 at a time, within these bounds,
@@ -146,8 +153,8 @@ def _take_blocks(ctl, generation, qb, acc):
 
 
 @njit(nogil=True, cache=True)
-def _publish(ctl, pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks, itemsize):
-    """Write the job's descriptor, then announce it; returns its generation.
+def _publish(ctl, pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks, itemsize, seats):
+    """Write the job's descriptor and the helpers it seats, then announce it; returns its generation.
 
     The descriptor is written before WORD announces the new generation (a release
     store), so a thread that sees the generation sees the descriptor too.
@@ -161,6 +168,7 @@ def _publish(ctl, pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks, item
     ctl[C_ADDRESS] = c.ctypes.data
     ctl[C_ROWS], ctl[C_COLUMNS] = c.shape[0], c.shape[1]
     ctl[SWAP], ctl[MC], ctl[ITEMSIZE] = swap, mc, itemsize
+    ctl[SEATS] = seats
     store(ctl, DONE, 0)
     generation = (load(ctl, WORD) >> 32) + 1
     store(ctl, WORD, (generation << 32) | (blocks << 16))
@@ -168,18 +176,19 @@ def _publish(ctl, pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks, item
 
 
 @njit(nogil=True, cache=True)
-def _work(ctl, qb, acc, job, seen):
-    """Compute blocks, as the caller of job ``job`` (> 0) or as a helper (``job`` = 0).
+def _work(ctl, qb, acc, job, seen, helper):
+    """Compute blocks, as the caller of job ``job`` (> 0) or as helper ``helper`` (``job`` = 0).
 
     The caller takes blocks of its job until none is left, then waits for the ones the
     helpers took; it returns (FINISHED, job).
 
-    A helper watches for new jobs of qb's dtype and takes their blocks, until it is time
-    to sleep. It returns (why it stopped, the last generation it has seen): SLEEP after
-    DOZE_NS without a job (spinning for the first WATCH_NS, then napping), OTHER_DTYPE
-    when a job of another dtype is waiting (the Python side calls the function compiled
-    for that dtype). While the team steps aside for a crowded machine (CALM_AFTER), the
-    helper naps until then, in here: back in Python, it would need the GIL to wake.
+    A helper watches for new jobs of qb's dtype and takes their blocks if the job seats it
+    (``helper`` < SEATS), until it is time to sleep. It returns (why it stopped, the last
+    generation it has seen): SLEEP after DOZE_NS without a job it took part in (spinning
+    for the first WATCH_NS, then napping), OTHER_DTYPE when a job of another dtype is
+    waiting (the Python side calls the function compiled for that dtype). While the team
+    steps aside for a crowded machine (CALM_AFTER), the helper naps until then, in here:
+    back in Python, it would need the GIL to wake.
 
     Both roles are one function so that numba compiles the block kernel into one entry
     point per dtype (each compiled entry point carries its own copy of the kernels it
@@ -209,9 +218,13 @@ def _work(ctl, qb, acc, job, seen):
             if ctl[ITEMSIZE] != qb.itemsize:
                 why = OTHER_DTYPE
                 break
-            fetch_add(ctl, HELPED, _take_blocks(ctl, generation, qb, acc))
             seen = generation
-            last_job = last_poll = now_ns()
+            if helper < ctl[SEATS]:
+                taken = _take_blocks(ctl, generation, qb, acc)
+                fetch_add(ctl, HELPED, taken)
+                ctl[TAKEN + helper] += taken
+                last_job = now_ns()
+            last_poll = now_ns()
         elif now - last_job > DOZE_NS:
             break
         elif now - last_job > WATCH_NS:
@@ -227,20 +240,21 @@ class _Team:
     """The control array, the helper threads and the condition they sleep on."""
 
     def __init__(self):
-        self.ctl = np.zeros(DESC + len(_FIELDS), np.int64)
+        self.ctl = np.zeros(CONTROL_SIZE, np.int64)
         self.busy = threading.Lock()          # one product at a time uses the team
         self.wake = threading.Condition()
         self.wakes = 0                        # incremented to wake the sleeping helpers
         self.helpers = []
 
     def start_helpers(self, count):
-        while len(self.helpers) < count:
-            thread = threading.Thread(target=self._helper, daemon=True,
-                                      name=f"tinynet-gemm-{len(self.helpers) + 1}")
+        while len(self.helpers) < min(count, MAX_HELPERS):
+            index = len(self.helpers)
+            thread = threading.Thread(target=self._helper, args=(index,), daemon=True,
+                                      name=f"tinynet-gemm-{index + 1}")
             thread.start()
             self.helpers.append(thread)
 
-    def _helper(self):
+    def _helper(self, index):
         seen, wakes, itemsize = -1, 0, 4
         while True:
             with self.wake:
@@ -249,7 +263,7 @@ class _Team:
                 wakes = self.wakes
             while True:
                 qb, acc = _scratch(np.float32 if itemsize == 4 else np.float64)
-                why, seen = _work(self.ctl, qb, acc, 0, seen)
+                why, seen = _work(self.ctl, qb, acc, 0, seen, index)
                 if why != OTHER_DTYPE:
                     break
                 itemsize = 12 - itemsize     # 4 <-> 8
@@ -273,9 +287,12 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_team_after_fork)
 
 
-def blocks_helped():
-    """How many blocks the helper threads have computed in this process (0 before any)."""
-    return 0 if _team is None else int(_team.ctl[HELPED])
+def blocks_helped(helper=None):
+    """How many blocks the helper threads have computed in this process (0 before any);
+    with ``helper`` (0 for the thread named tinynet-gemm-1, ...), that helper's alone."""
+    if _team is None:
+        return 0
+    return int(_team.ctl[HELPED] if helper is None else _team.ctl[TAKEN + helper])
 
 
 def run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks):
@@ -292,12 +309,13 @@ def run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks):
     if time.monotonic_ns() < ctl[CALM_AFTER] or not team.busy.acquire(blocking=False):
         return False
     try:
-        team.start_helpers(pool.threads() - 1)
+        seats = min(pool.threads() - 1, MAX_HELPERS)
+        team.start_helpers(seats)
         if ctl[AWAKE] < len(team.helpers):
             team.wake_helpers()
         qb, acc = _scratch(c.dtype)
-        job = _publish(ctl, pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks, qb.itemsize)
-        _work(ctl, qb, acc, job, job)
+        job = _publish(ctl, pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks, qb.itemsize, seats)
+        _work(ctl, qb, acc, job, job, 0)
     finally:
         team.busy.release()
     return True
