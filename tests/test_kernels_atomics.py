@@ -32,7 +32,12 @@ def test_each_operation_reads_and_writes_what_it_says():
 
 
 @njit(nogil=True, cache=True)
-def _add_many(ctl, times):
+def _add_many(ctl, times, threads):
+    """Wait until ``threads`` callers have arrived (a start barrier on ctl[15], so that the
+    threads really run at the same time), then add 1 to ctl[0] and ctl[8] ``times`` times."""
+    fetch_add(ctl, 15, 1)
+    while load(ctl, 15) < threads:
+        pass
     for _ in range(times):
         fetch_add(ctl, 0, 1)
         while True:                              # the same, by compare-and-exchange
@@ -44,9 +49,9 @@ def _add_many(ctl, times):
 def test_two_threads_lose_no_update():
     """Non-atomic ``x += 1`` from two threads loses updates; these must lose none."""
     ctl = np.zeros(16, np.int64)
-    _add_many(ctl, 1)
+    _add_many(ctl, 1, 1)
     ctl[:] = 0
-    threads = [threading.Thread(target=_add_many, args=(ctl, 200_000)) for _ in range(2)]
+    threads = [threading.Thread(target=_add_many, args=(ctl, 200_000, 2)) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
