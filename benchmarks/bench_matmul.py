@@ -92,8 +92,8 @@ def measure(product, m, k, n, dtype, reps, rng):
     helped = gemm_team.blocks_helped() - helped
     share = 0.0
     if nb.will_run_parallel(m, n, k):
-        p, q = (n, m) if n < nb.NARROW and m > n else (m, n)     # the Cᵀ rule of the dispatch
-        blocks = -(-p // nb.block_height(p, q, kernels.get_num_threads())) * -(-q // nb.NC)
+        p, q = (n, m) if nb.computes_transpose(m, n) else (m, n)
+        blocks = nb.blocks_of(p, q, kernels.get_num_threads())[1]
         share = helped / (blocks * inner * reps)
     return {name: statistics.median(t) for name, t in times.items()}, share
 

@@ -175,21 +175,31 @@ def _product(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c):
     if not shared and fits_strips(m, n, k):
         _multiply_strips(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, _flat_block(c.dtype))
         return c
-    swap = n < NARROW and m > n
+    swap = computes_transpose(m, n)
     if swap:
         # C = P·Qᵀ and Cᵀ = Q·Pᵀ sum the same products in the same order (x·y = y·x
         # exactly): computing Cᵀ puts the long side along the vectorized loop.
         pf, ps0, ps1, m, qf, qs0, qs1, n = qf, qs0, qs1, n, pf, ps0, ps1, m
     if shared:
-        mc = block_height(m, n, pool.threads())
-        blocks = _ceil_div(m, mc) * _ceil_div(n, NC)
+        mc, blocks = blocks_of(m, n, pool.threads())
         if gemm_team.run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, int(swap), mc, blocks):
             return c
-    mc = block_height(m, n, 1)
-    blocks = _ceil_div(m, mc) * _ceil_div(n, NC)
+    mc, blocks = blocks_of(m, n, 1)
     qb, acc = _scratch(c.dtype)
     _multiply_blocks(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, qb, acc, 0, blocks)
     return c
+
+
+def computes_transpose(m, n):
+    """True if an (m, n) product on the blocks is computed as Cᵀ (module docstring, step 5)."""
+    return n < NARROW and m > n
+
+
+def blocks_of(m, n, threads):
+    """(block height, number of blocks) of the (m, n) output the block kernel computes
+    (Cᵀ's shape if :func:`computes_transpose`), shared among ``threads`` threads."""
+    mc = block_height(m, n, threads)
+    return mc, _ceil_div(m, mc) * _ceil_div(n, NC)
 
 
 # --------------------------------------------------------------------------- public kernels
