@@ -1,12 +1,13 @@
 """A quick exit: the process's objects are left to the operating system, not freed one by one.
 
 When the interpreter exits, CPython clears every module and then collects the reference
-cycles this leaves behind. numba's type system, its dispatchers and the compiled code they
-hold are some 100,000 objects, most of them in cycles; collecting and freeing them (the
-LLVM modules and the code memory included) is the slowest part of a short tinynet run's
-exit. Measured on 2 cores, as the median of 8 alternating runs each: ``import tinynet``,
-one ``Dense(784, 256, relu)`` step and the exit took 0.74 s, and 0.46 s with this module;
-``python benchmarks/bench_startup.py`` measures the same start.
+cycles this leaves behind. After one training step a tinynet process holds some 100,000
+objects that the collector tracks, most of them numba's (its type system, its dispatchers
+and the compiled code they hold), many of them in cycles; collecting and freeing them is
+the slowest part of a short run's exit. Measured on 2 cores, as the median of 8
+alternating runs each: ``import tinynet``, one ``Dense(784, 256, relu)`` step and the exit
+took 0.74 s, and 0.46 s with this module (``python benchmarks/bench_startup.py`` measures
+the same start).
 
 The process is ending, and the operating system takes its whole memory back at once, so
 at exit tinynet moves every object to the collector's permanent generation
