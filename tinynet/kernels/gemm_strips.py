@@ -15,14 +15,14 @@ dominate. Outputs up to 64 columns wide, and short sums, take the strips below
 (:func:`fits_strips`).
 
 Here the output is cut into *strips* of SR rows by NV = 16 columns instead (SR = 8 in
-float32, 6 in float64: :data:`STRIP_ROWS`), and each
-strip is summed over the whole of ``p`` before the next one starts. Its SR x 16 sums live
+float32, 6 in float64: :data:`STRIP_ROWS`), and each strip is summed over the whole of
+``p`` before the next one starts. Its SR x 16 sums live
 in a buffer on the stack of the kernel (:func:`_register_block`): a buffer the function
 owns cannot overlap its arguments, and with constant sizes the compiler keeps its SR x 16
 entries in vector registers for the whole sum (eight AVX-512 registers of float32,
-twelve of float64). Each step of the sum, 4 terms for a float32 strip's 8 rows, is then 32
-vector multiplications and multiply-adds, and 8 additions into the sums, whose only memory traffic
-is the operands. Measured on the output layer of the course (784-256-128-10, batch 128),
+twelve of float64). Each step of the sum, 4 terms for a float32 strip's 8 rows, is then
+32 vector multiplications and multiply-adds, and 8 additions into the sums, whose only
+memory traffic is the operands. Measured on the output layer of the course (784-256-128-10, batch 128),
 the kernel alone, against the block kernel on the same products: 128 x 128 x 10 in 4.5 us
 instead of ~9, its dW in 4.6 instead of ~6.6, and 128 x 10 x 128 in 3.9 instead of ~8
 (benchmarks/RESULTS.md, section "matmul", has the whole calls against OpenBLAS).
@@ -46,14 +46,14 @@ STRIP_ROWS = {np.dtype(np.float32): 8, np.dtype(np.float64): 6}
 
 A float32 strip's 16 columns are one AVX-512 register per row, a float64 strip's two, so
 8 float64 rows would keep 16 sums, 8 rows of Q and the products in flight in the 32
-vector registers, and the compiler spills some to the stack on every step (read in the
-assembly). With 6 rows it spills less. Measured, the kernel alone on the lab's float64
-products (450-row batches, 64 wide; medians of 9 interleaved runs, 6 rows against 8):
-Z = X·W 0.85-0.89x the time, dX = dZ·Wᵀ 0.87-0.89x, the 3-class output layer 0.87-0.89x,
-dW = Xᵀ·dZ 1.02-1.05x (two runs); 4 rows were faster still on the first two but took
-1.3-1.4x on dW, whose P (Xᵀ) is read
-down its columns, a cache line per 8 rows. In float32, 8 rows were the fastest (6 rows:
-0.96-1.15x the time).
+vector registers, and the compiler spills some to the stack on every step. Counted in the
+compiled float64 kernel: 32 stores of vector registers to the stack and 16 reloads with 8
+rows, 17 and 5 with 6. Measured, the kernel alone on the lab's float64 products (450-row
+batches, 64 wide; medians of 9 interleaved runs, 6 rows against 8, two runs): Z = X·W
+0.85-0.89x the time, dX = dZ·Wᵀ 0.87-0.89x, the 3-class output layer 0.87-0.89x, dW =
+Xᵀ·dZ 1.02-1.05x. 4 rows were faster still on the first two but took 1.3-1.4x on dW,
+whose P (Xᵀ) is read down its columns, a cache line per 8 rows. In float32, 8 rows were
+the fastest (6 rows: 0.96-1.15x the time).
 """
 PACKED = KC * NC       # entries of the packed copy of Qᵀ: the size of a thread's ``qb``
 STRIPS_MAX_N = 64      # outputs at most this wide take the strips, whatever the sum ...
