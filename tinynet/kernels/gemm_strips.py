@@ -16,16 +16,16 @@ dominate. Outputs up to 64 columns wide, and short sums, take the strips below
 
 Here the output is cut into *strips* of SR rows by NV = 16 columns instead (SR = 8 in
 float32, 6 in float64: :data:`STRIP_ROWS`), and each strip is summed over the whole of
-``p`` before the next one starts. Its SR x 16 sums live
-in a buffer on the stack of the kernel (:func:`_register_block`): a buffer the function
-owns cannot overlap its arguments, and with constant sizes the compiler keeps its SR x 16
-entries in vector registers for the whole sum (eight AVX-512 registers of float32,
-twelve of float64). Each step of the sum, 4 terms for a float32 strip's 8 rows, is then
-32 vector multiplications and multiply-adds, and 8 additions into the sums, whose only
-memory traffic is the operands. Measured on the output layer of the course (784-256-128-10, batch 128),
-the kernel alone, against the block kernel on the same products: 128 x 128 x 10 in 4.5 us
-instead of ~9, its dW in 4.6 instead of ~6.6, and 128 x 10 x 128 in 3.9 instead of ~8
-(benchmarks/RESULTS.md, section "matmul", has the whole calls against OpenBLAS).
+``p`` before the next one starts. Its SR x 16 sums live in a buffer on the stack of the
+kernel (:func:`_register_block`): a buffer the function owns cannot overlap its arguments,
+and with constant sizes the compiler keeps its SR x 16 entries in vector registers for the
+whole sum (eight AVX-512 registers of float32, twelve of float64). Each step of the sum, 4
+terms for a float32 strip's 8 rows, is then 32 vector multiplications and multiply-adds,
+and 8 additions into the sums, whose only memory traffic is the operands. Measured on the
+output layer of the course (784-256-128-10, batch 128), the kernel alone, against the
+block kernel on the same products: 128 x 128 x 10 in 4.5 us instead of ~9, its dW in 4.6
+instead of ~6.6, and 128 x 10 x 128 in 3.9 instead of ~8 (benchmarks/RESULTS.md, section
+"matmul", has the whole calls against OpenBLAS).
 
 Same bits as :mod:`.gemm_blocks`: each entry is the same products added in the same order
 -- groups of KU = 4 terms, each group summed left to right, ``(x0·v0 + x1·v1) + x2·v2 +
