@@ -147,9 +147,13 @@ def test_errors_that_cannot_be_sent_back_as_themselves(monkeypatch):
 
 def _work(task, on_step):
     if isinstance(task, tuple):             # ("stuck the first time", flag file)
-        if not os.path.exists(task[1]):
-            open(task[1], "w").close()
+        # Exactly one copy creates the flag (O_EXCL) and is stuck. Testing for the file, then
+        # creating it, let both copies in when the second started before the first got there.
+        try:
+            os.close(os.open(task[1], os.O_CREAT | os.O_EXCL | os.O_WRONLY))
             time.sleep(30)
+        except FileExistsError:
+            pass
         return "copy"
     if task == "die":
         os.kill(os.getpid(), signal.SIGKILL)
