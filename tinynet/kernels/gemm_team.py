@@ -26,12 +26,12 @@ The control array (int64; entries 8 apart, so each counter has its own 64-byte c
     CALM_AFTER = the clock reading (ns) before which nothing is shared (see below)
     BACKOFF = the length of the last such pause (ns)
     LOST_AT = the clock reading when a helper last found it had lost its CPU
-    HELPED = blocks the helpers have taken, all jobs together (for tests and benchmarks)
     SEATS = how many helpers may take blocks of the current job: ``pool.threads() - 1``
             when it was published (helper i takes blocks only if i < SEATS, so lowering
             ``set_num_threads`` keeps helpers started earlier out)
     DESC ... = the job's descriptor (:data:`_FIELDS`)
-    TAKEN + i = blocks helper i has taken, all jobs together (helper i writes it alone)
+    TAKEN + i = blocks helper i has taken, all jobs together (helper i alone writes it;
+                for tests and benchmarks)
 
 A thread takes block ``next`` by a compare-and-exchange of WORD from ``g|B|next`` to
 ``g|B|next+1``: it succeeds for exactly one thread, and only while job ``g`` still has
@@ -74,8 +74,8 @@ from . import atomics, pool
 from .atomics import compare_exchange, fetch_add, load, now_ns, sleep_ns, store, yield_cpu
 from .gemm_blocks import _multiply_blocks, _scratch
 
-WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, HELPED, SEATS = range(0, 64, 8)
-DESC = 64
+WORD, DONE, AWAKE, CALM_AFTER, BACKOFF, LOST_AT, SEATS = range(0, 56, 8)
+DESC = 56
 _FIELDS = ("p_address", "p_length", "ps0", "ps1", "m", "k", "q_address", "q_length", "qs0", "qs1",
            "n", "c_address", "c_rows", "c_columns", "swap", "mc", "itemsize")
 (P_ADDRESS, P_LENGTH, PS0, PS1, M, K, Q_ADDRESS, Q_LENGTH, QS0, QS1, N, C_ADDRESS, C_ROWS,
@@ -220,9 +220,7 @@ def _work(ctl, qb, acc, job, seen, helper):
                 break
             seen = generation
             if helper < ctl[SEATS]:
-                taken = _take_blocks(ctl, generation, qb, acc)
-                fetch_add(ctl, HELPED, taken)
-                ctl[TAKEN + helper] += taken
+                ctl[TAKEN + helper] += _take_blocks(ctl, generation, qb, acc)
                 last_job = now_ns()
             last_poll = now_ns()
         elif now - last_job > DOZE_NS:
@@ -247,7 +245,7 @@ class _Team:
         self.helpers = []
 
     def start_helpers(self, count):
-        while len(self.helpers) < min(count, MAX_HELPERS):
+        while len(self.helpers) < count:
             index = len(self.helpers)
             thread = threading.Thread(target=self._helper, args=(index,), daemon=True,
                                       name=f"tinynet-gemm-{index + 1}")
@@ -292,7 +290,8 @@ def blocks_helped(helper=None):
     with ``helper`` (0 for the thread named tinynet-gemm-1, ...), that helper's alone."""
     if _team is None:
         return 0
-    return int(_team.ctl[HELPED] if helper is None else _team.ctl[TAKEN + helper])
+    taken = _team.ctl[TAKEN:TAKEN + len(_team.helpers)]
+    return int(taken.sum() if helper is None else taken[helper])
 
 
 def run(pf, ps0, ps1, m, k, qf, qs0, qs1, n, c, swap, mc, blocks):

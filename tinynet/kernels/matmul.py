@@ -65,8 +65,9 @@ Multiplication", ACM TOMS 2008)
    at most 64 output columns, or sums at most 32 terms (an output layer's ``Z = H·W``,
    ``dW = Hᵀ·dZ`` and ``dX = dZ·Wᵀ`` with 10 classes, the lab's 64-wide layers), gains
    little from step 3: its vectorized loop would have a few 16-wide steps. :mod:`.gemm_strips`
-   computes it in 8 x 16 strips whose sums stay in vector registers, summing each entry
-   in the same order as step 3, so which path runs changes no bit.
+   computes it in strips of 16 columns and 8 rows (6 in float64) whose sums stay in vector
+   registers, summing each entry in the same order as step 3, so which path runs changes
+   no bit.
 5. **Other narrow outputs.** A product with fewer than NARROW output columns and more
    rows that the strips do not take (one shared among threads, or 17-31 columns wide) is
    computed as ``Cᵀ = Q·Pᵀ`` and written transposed, so that the long side runs along the

@@ -3,11 +3,11 @@
 When the interpreter exits, CPython clears every module and then collects the reference
 cycles this leaves behind. After one training step a tinynet process holds some 100,000
 objects that the collector tracks (counted: importing numpy makes ~11,000, numba ~33,000,
-tinynet and the first kernels it loads the rest), many of them in cycles; collecting and freeing them is
-the slowest part of a short run's exit. Measured on 2 cores, as the median of 8
-alternating runs each: ``import tinynet``, one ``Dense(784, 256, relu)`` step and the exit
-took 0.74 s, and 0.46 s with this module (``python benchmarks/bench_startup.py`` measures
-the same start).
+tinynet and the first kernels it loads the rest), many of them in cycles; collecting and
+freeing them is the slowest part of a short run's exit. Measured on 2 cores, as the median
+of 8 alternating runs each: ``import tinynet``, one ``Dense(784, 256, relu)`` step and the
+exit took 0.74 s, and 0.46 s with this module (``python benchmarks/bench_startup.py``
+measures the same start).
 
 The process is ending, and the operating system takes its whole memory back at once, so
 at exit tinynet moves every object to the collector's permanent generation
